@@ -1,0 +1,166 @@
+"""The placement agent's warrants: cover, strike, value, cashless exercise, settlement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from scipy.special import ndtr
+
+from model.args import answer, broadcast, numbers, position_of, refuse_where
+from model.errors import CEOModelError, ErrorKind
+from model.rounding import round_down, round_half_up
+from model.terms import PROSPECTUS
+
+
+def vwap(shares, prices) -> float:
+    """Volume-weighted average price: Σ shares·price ÷ Σ shares.
+
+    Pairs where both the share count and the price are empty are skipped, so a
+    ledger column with spare rows can be passed whole.
+
+    Parameters
+    ----------
+    shares : array_like
+        Shares sold in each trade (non-negative; the total must be positive).
+    prices : array_like
+        Price of each trade (positive), same shape as ``shares``.
+
+    Examples
+    --------
+    >>> vwap([100_000, 300_000], [4.00, 4.20])
+    4.15
+    """
+    q = numbers(shares, "shares", low=0.0, empty_ok=True)
+    p = numbers(prices, "prices", low=0.0, low_open=True, empty_ok=True)
+    if q.shape != p.shape:
+        raise CEOModelError("prices", f"must be the same size as shares ({q.size} cells), got {p.size} cells")
+    q_empty, p_empty = np.isnan(q), np.isnan(p)
+    refuse_where(q_empty & ~p_empty, "shares", lambda i: "is empty where a price is given", ErrorKind.VALUE)
+    refuse_where(p_empty & ~q_empty, "prices", lambda i: "is empty where a share count is given", ErrorKind.VALUE)
+    q, p = q[~q_empty], p[~p_empty]
+    total = q.sum()
+    if total <= 0:
+        raise CEOModelError("shares", "must add up to more than zero", ErrorKind.NUM)
+    return float(q @ p / total)
+
+
+def warrant_shares(shares_sold, coverage=PROSPECTUS.warrant_coverage):
+    """Shares under the agent's warrants: ``coverage`` of shares sold, rounded down [S-11].
+
+    Examples
+    --------
+    >>> warrant_shares(1_234_567)
+    123456.0
+    """
+    q = numbers(shares_sold, "shares_sold", low=0.0, whole=True)
+    c = numbers(coverage, "coverage", low=0.0, high=1.0)
+    q, c = broadcast(["shares_sold", "coverage"], q, c)
+    return answer(round_down(q * c))
+
+
+def warrant_strike(vwap, premium=PROSPECTUS.warrant_premium):
+    """Warrant exercise price: ``premium`` × VWAP, rounded to the cent half up [S-11].
+
+    Examples
+    --------
+    >>> warrant_strike(4.04)
+    5.25
+    >>> warrant_strike(3.85)  # 5.005 exactly: Excel's ROUND gives 5.01
+    5.01
+    """
+    v = numbers(vwap, "vwap", low=0.0, low_open=True)
+    m = numbers(premium, "premium", low=0.0, low_open=True)
+    v, m = broadcast(["vwap", "premium"], v, m)
+    return answer(round_half_up(v * m, 2))
+
+
+def warrant_value(spot, strike, years, volatility, risk_free, dividend_yield=0.0):
+    """Black–Scholes–Merton value of one warrant (a European call).
+
+    ``S·e^(−qT)·N(d1) − K·e^(−rT)·N(d2)``, with
+    ``d1 = (ln(S/K) + (r − q + σ²/2)·T) / (σ·√T)`` and ``d2 = d1 − σ·√T``.
+
+    Parameters
+    ----------
+    spot, strike : float or array_like
+        Share price and exercise price (positive).
+    years : float or array_like
+        Time to expiry in years (positive); 5 for the agent's warrants [S-12].
+    volatility : float or array_like
+        Annual volatility (positive), e.g. 0.90 for 90%.
+    risk_free, dividend_yield : float or array_like
+        Continuously compounded annual rates.
+
+    Examples
+    --------
+    >>> round(warrant_value(100, 100, 1, 0.2, 0.05), 4)  # Hull's textbook case
+    10.4506
+    """
+    names = ["spot", "strike", "years", "volatility", "risk_free", "dividend_yield"]
+    s = numbers(spot, "spot", low=0.0, low_open=True)
+    k = numbers(strike, "strike", low=0.0, low_open=True)
+    t = numbers(years, "years", low=0.0, low_open=True)
+    v = numbers(volatility, "volatility", low=0.0, low_open=True)
+    r = numbers(risk_free, "risk_free", low=-1.0)
+    q = numbers(dividend_yield, "dividend_yield", low=-1.0)
+    s, k, t, v, r, q = broadcast(names, s, k, t, v, r, q)
+    spread = v * np.sqrt(t)
+    d1 = (np.log(s / k) + (r - q + v * v / 2.0) * t) / spread
+    d2 = d1 - spread
+    return answer(s * np.exp(-q * t) * ndtr(d1) - k * np.exp(-r * t) * ndtr(d2))
+
+
+def cashless_shares(warrant_shares, strike, market_price):
+    """Net shares delivered on cashless exercise: N·(P − K)/P rounded down; 0 when P ≤ K.
+
+    Examples
+    --------
+    >>> cashless_shares(100_000, 5.25, 7.00)
+    25000.0
+    """
+    n = numbers(warrant_shares, "warrant_shares", low=0.0, whole=True)
+    k = numbers(strike, "strike", low=0.0, low_open=True)
+    p = numbers(market_price, "market_price", low=0.0, low_open=True)
+    n, k, p = broadcast(["warrant_shares", "strike", "market_price"], n, k, p)
+    return answer(round_down(n * np.maximum(p - k, 0.0) / p))
+
+
+def settlement_date(trade_date, holidays=(), business_days: int = PROSPECTUS.settlement_business_days):
+    """Settlement date: the third business day after the trade [S-11].
+
+    Counts weekdays that are not in ``holidays``, as Excel's WORKDAY does: a
+    trade on a weekend or holiday counts from that day all the same.
+
+    Examples
+    --------
+    >>> settlement_date(dt.date(2001, 11, 2))  # a Friday
+    datetime.date(2001, 11, 7)
+    """
+    days = dates(trade_date, "trade_date")
+    off = np.array([], dtype="datetime64[D]") if holidays is None else dates(holidays, "holidays").ravel()
+    moved = np.busday_offset(days, business_days, roll="backward", holidays=off)
+    if moved.ndim == 0:
+        return moved.astype(dt.date)
+    return moved
+
+
+def dates(value, name: str) -> np.ndarray:
+    """Check a date argument and return it as ``datetime64[D]`` of its own shape."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "M":
+        return value.astype("datetime64[D]")
+    obj = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value.astype(object)
+    flat = obj.ravel()
+    for i, item in enumerate(flat):
+        if not isinstance(item, dt.date | np.datetime64) or (isinstance(item, np.datetime64) and np.isnat(item)):
+            what = "is empty" if item is None else f"must be a date, not {item!r:.40}"
+            raise CEOModelError(name, what, ErrorKind.VALUE, position_of(i, obj.shape))
+    return np.array([np.datetime64(_as_date(v), "D") for v in flat], dtype="datetime64[D]").reshape(obj.shape)
+
+
+def _as_date(item) -> dt.date:
+    if isinstance(item, dt.datetime):
+        return item.date()
+    if isinstance(item, np.datetime64):
+        return item.astype("datetime64[D]").astype(dt.date)
+    return item
