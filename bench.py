@@ -1,0 +1,142 @@
+"""Benchmarks (``make bench``). Not tests: they print timings and never assert on them.
+
+Usage::
+
+    python bench.py            # every benchmark
+    python bench.py ceo_fee    # just the named ones
+    python bench.py --list
+
+Add a benchmark by writing a function that prints its findings and decorating
+it with ``@benchmark("name", "one-line description")``; use :func:`median_time`
+for timings so every benchmark measures the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    description: str
+    run: Callable[[], None]
+
+
+BENCHMARKS: dict[str, Benchmark] = {}
+
+
+def benchmark(name: str, description: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Register a benchmark under ``name`` (run order is registration order)."""
+
+    def register(fn: Callable[[], None]) -> Callable[[], None]:
+        if name in BENCHMARKS:
+            raise ValueError(f"benchmark {name!r} registered twice")
+        BENCHMARKS[name] = Benchmark(name, description, fn)
+        return fn
+
+    return register
+
+
+def median_time(fn: Callable[[], object], repeats: int = 7, warmup: int = 1) -> float:
+    """Median wall time of ``fn()`` in seconds over ``repeats`` runs (after ``warmup`` untimed runs)."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _seconds(t: float) -> str:
+    return f"{t * 1e3:10.2f} ms" if t < 10 else f"{t:10.2f} s "
+
+
+# --- CEO_FEE over a million cells ------------------------------------------------------------------------------------
+
+CELLS = 1_000_000
+LOOP_SAMPLE = 20_000
+SEED = 20011101
+
+
+@benchmark("ceo_fee", "CEO_FEE over 1,000,000 grosses: one array call vs a per-cell loop vs bare numpy")
+def bench_ceo_fee() -> None:
+    import udfs
+    from model.terms import PROSPECTUS_SCHEDULE
+
+    rng = np.random.default_rng(SEED)
+    column = rng.uniform(
+        0.0, PROSPECTUS_SCHEDULE.maximum, size=(CELLS, 1)
+    )  # as xlwings' np.array converter passes A1:A1000000
+    sample = column[:LOOP_SAMPLE, 0].tolist()  # Python floats, as Excel passes one cell to a non-array UDF
+
+    starts, rates = PROSPECTUS_SCHEDULE.starts, PROSPECTUS_SCHEDULE.rates
+    widths = PROSPECTUS_SCHEDULE.ends - starts
+    flat = column.ravel()
+
+    def udf_array():
+        return udfs.ceo_fee(column)
+
+    def udf_per_cell():
+        return [udfs.ceo_fee(g) for g in sample]
+
+    def bare_numpy():
+        return np.round(np.clip(flat[:, None] - starts, 0.0, widths) @ rates, 2)
+
+    t_array = median_time(udf_array, repeats=7)
+    t_bare = median_time(bare_numpy, repeats=7)
+    t_loop_sample = median_time(udf_per_cell, repeats=3)
+    t_loop = t_loop_sample * CELLS / LOOP_SAMPLE
+
+    # Sanity, not timing: the three paths compute the same fees.
+    array_fees = udf_array()
+    loop_gap = np.max(np.abs(np.array(udf_per_cell()) - array_fees[:LOOP_SAMPLE, 0]))
+    bare_gap = np.max(np.abs(bare_numpy() - array_fees[:, 0]))
+
+    print(f"grosses: {CELLS:,} uniform in [0, {PROSPECTUS_SCHEDULE.maximum:,.0f}], seed {SEED}; median of repeats")
+    print(f"  (u) udfs.ceo_fee(array of shape {column.shape})        {_seconds(t_array)}")
+    print(
+        f"  (a) per-cell loop, udfs.ceo_fee(scalar)                {_seconds(t_loop)}"
+        f"   (timed on {LOOP_SAMPLE:,} cells: {_seconds(t_loop_sample).strip()}, scaled ×{CELLS // LOOP_SAMPLE})"
+    )
+    print(f"  (b) bare numpy: np.clip(g - starts, 0, widths) @ rates {_seconds(t_bare)}")
+    print(f"  array call vs per-cell loop: {t_loop / t_array:8.0f}× faster   (goal: ≥ 100× faster)")
+    print(f"  array call vs bare numpy:    {t_array / t_bare:8.2f}× the time (goal: within 3×)")
+    print(f"  agreement: max |array − loop| = {loop_gap:.2g} $, max |array − bare numpy| = {bare_gap:.2g} $")
+
+
+# --- driver ----------------------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="name", help="benchmarks to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for bench in BENCHMARKS.values():
+            print(f"{bench.name:<20} {bench.description}")
+        return 0
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    for name in args.names or list(BENCHMARKS):
+        bench = BENCHMARKS[name]
+        print(f"== {bench.name}: {bench.description}")
+        bench.run()
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
