@@ -1,36 +1,73 @@
-"""Entry point: print the key figures of the prospectus deal (the workbook builder follows)."""
+"""Write the CEO model workbooks to dist/ and print the key figures.
+
+python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force]
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
+
 import model
+from model.errors import CEOModelError
+from workbook.files import RefusedOverwrite
+from workbook.generate import build, named_values, read_placements, read_terms
 
 
-def key_figures() -> dict[str, float]:
-    """The SPEC §4 acceptance figures, computed by the model."""
-    terms = model.PROSPECTUS
-    return {
-        "Commission at $25,000,000": model.fee(25_000_000),
-        "Commission at $10,000,000": model.fee(10_000_000),
-        "Commission at $20,000,000": model.fee(20_000_000),
-        "Net proceeds at $25,000,000": model.net_proceeds(25_000_000),
-        "Other Agreement fee at $8,400,000": model.other_fee(8_400_000),
-        "Retainer allocated to each offering": terms.retainer_allocation,
-        "Dilution if all options and warrants exercised": model.dilution_pct(
-            terms.options_warrants_outstanding, terms.shares_outstanding
-        ),
-        "Voting holders' fully diluted ownership": model.ownership_pct(
-            terms.voting_holders_shares, terms.voting_holders_potential_shares, terms.shares_outstanding
-        ),
-        "Nasdaq 20% capacity (shares)": model.nasdaq_20pct_capacity(terms.shares_outstanding),
-        "Warrant strike at VWAP $4.04": model.warrant_strike(terms.last_sale_price),
-    }
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
+    parser.add_argument("--flavour", choices=("udf", "native", "both"), default="both")
+    parser.add_argument(
+        "--placements", type=Path, help="CSV with Trade date,Shares,Price (default: illustrative schedule)"
+    )
+    parser.add_argument("--terms", type=Path, help="JSON object of deal terms to override")
+    parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
+    parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs to PNG")
+    args = parser.parse_args(argv)
 
+    try:
+        terms = read_terms(args.terms) if args.terms else model.PROSPECTUS
+        placements = read_placements(args.placements) if args.placements else None
+        flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
+        built = [build(args.out, f, terms, placements, args.force) for f in flavours]
+    except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:
+        print(f"build.py: {exc}", file=sys.stderr)
+        return 2
 
-def main() -> int:
-    for label, value in key_figures().items():
-        shown = f"{value:.4f}" if abs(value) < 1 else f"{value:,.2f}"
-        print(f"{label:<50} {shown:>16}")
+    for b in built:
+        print(
+            f"wrote {b.path}  ({b.flavour} flavour, {sum(1 for _ in b.layout.formula_cells())} formula cells, values cached)"
+        )
+    print()
+    for name, value in named_values(built[0]).items():
+        label = name.removeprefix("Out")
+        shown = (
+            f"{value:,.4f}"
+            if isinstance(value, float) and abs(value) < 1
+            else (f"{value:,.2f}" if isinstance(value, int | float) else str(value))
+        )
+        print(f"  {label:<28} {shown:>18}")
+    if not args.no_picture:
+        _picture(built)
     return 0
+
+
+def _picture(built) -> None:
+    from workbook import libreoffice
+
+    if not libreoffice.available():
+        print("\nNo picture: LibreOffice is not installed (apt-get install libreoffice-calc-nogui poppler-utils).")
+        return
+    source = next((b for b in built if b.flavour == "udf"), built[0])
+    png = source.path.with_name(source.path.stem + "_Outputs.png")
+    try:
+        libreoffice.render_sheet(source.path, "Outputs", png)
+    except libreoffice.LibreOfficeError as exc:
+        print(f"\nNo picture: {exc}")
+        return
+    print(f"\npicture of Outputs: {png}")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ _NUMBER_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int3
 
 
 def position_of(flat_index: int, shape: tuple[int, ...]) -> tuple[int, ...] | None:
-    """1-based position of a flat index in an array of ``shape`` (None for a scalar)."""
-    if not shape:
+    """1-based position of a flat index in an array of ``shape`` (None for a single value)."""
+    if not shape or int(np.prod(shape)) == 1:
         return None
     return tuple(int(i) + 1 for i in np.unravel_index(flat_index, shape))
 

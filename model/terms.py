@@ -185,7 +185,8 @@ class DealTerms:
     nasdaq_minimum_bid: float = 1.00
     rights_plan_trigger: float = 0.20
     dgcl_interested_holder: float = 0.15
-    # Convertible debentures [S-7]
+    # Convertible debentures [S-4; S-7]
+    debenture_principal: float = 8_000_000.0
     debenture_initial_premium: float = 1.20
     debenture_issue_days: int = 5
     debenture_reset_after_days: int = 90
@@ -201,7 +202,7 @@ class DealTerms:
     classb_shares: int = 3_413_600
     # Illustrative assumptions (not in the prospectus)
     cash: float = 10_000_000.0
-    volatility: float = 0.90
+    volatility: float = 0.35
     risk_free_rate: float = 0.04
     dividend_yield: float = 0.0
     holidays: tuple[dt.date, ...] = field(default=())

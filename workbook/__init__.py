@@ -1,0 +1,1 @@
+"""The CEO model workbook: template spec, builder, headless recalculation, validation."""

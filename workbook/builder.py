@@ -1,0 +1,193 @@
+"""Write a :class:`~workbook.layout.Layout` as an .xlsx with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from workbook import layout as L
+from workbook.files import MARKER
+from workbook.spec import Kind
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+SECTION_FILL = PatternFill("solid", fgColor="EDEDED")
+BAD_FILL = PatternFill("solid", fgColor="F8CBAD")
+GOOD_FILL = PatternFill("solid", fgColor="C6E0B4")
+THIN = Side(style="thin", color="BFBFBF")
+
+STYLES = {
+    L.TITLE: {"font": Font(bold=True, size=16, color="1F3864")},
+    L.SUBTITLE: {"font": Font(italic=True, color="595959")},
+    L.SECTION: {"font": Font(bold=True), "fill": SECTION_FILL},
+    L.HEADER: {
+        "font": Font(bold=True),
+        "fill": HEADER_FILL,
+        "alignment": Alignment(horizontal="center", wrap_text=True),
+    },
+    L.LABEL: {},
+    L.UNIT: {"font": Font(color="7F7F7F")},
+    L.SOURCE_TEXT: {"font": Font(italic=True, color="7F7F7F")},
+    L.NOTE: {"alignment": Alignment(wrap_text=True, vertical="top")},
+    L.WARNING: {"font": Font(bold=True, color="C00000")},
+    L.BOUND: {"font": Font(color="7F7F7F")},
+    L.INPUT: {"font": Font(color="0000FF"), "fill": INPUT_FILL, "border": Border(THIN, THIN, THIN, THIN)},
+    L.CALC: {"font": Font(color="000000")},
+    L.LINK: {"font": Font(color="008000")},
+    L.CHECK: {"font": Font(bold=True)},
+    L.OUTPUT: {"font": Font(bold=True), "border": Border(bottom=THIN)},
+}
+
+
+def write_workbook(lay: L.Layout, path) -> None:
+    """Write ``lay`` to ``path`` (the caller handles atomic replacement)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in lay.sheet_order:
+        ws = wb.create_sheet(name)
+        for ref, spec in lay.cells.get(name, {}).items():
+            cell = ws[ref]
+            cell.value = spec.value
+            for attr, style in STYLES.get(spec.role, {}).items():
+                setattr(cell, attr, style)
+            if spec.unit is not None and spec.role not in (L.UNIT,):
+                cell.number_format = spec.unit.format
+        for column, width in lay.widths.get(name, {}).items():
+            ws.column_dimensions[column].width = width
+        if name in lay.freeze:
+            ws.freeze_panes = lay.freeze[name]
+        if name in lay.tab_colors:
+            ws.sheet_properties.tabColor = lay.tab_colors[name]
+        if ws.max_row > 1 or ws.max_column > 1:
+            ws.print_area = ws.dimensions
+        ws.sheet_view.showGridLines = name not in ("Cover", "Outputs")
+    for name, ref in lay.names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+    for v in lay.validations:
+        _validation(wb[v.sheet], v)
+    for sheet, name, ref in lay.tables:
+        table = Table(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        wb[sheet].add_table(table)
+    checks = wb["Checks"]
+    last = checks.max_row
+    checks.conditional_formatting.add(f"B4:B{last}", CellIsRule(operator="greaterThan", formula=["0"], fill=BAD_FILL))
+    checks.conditional_formatting.add(f"B4:B{last}", CellIsRule(operator="equal", formula=["0"], fill=GOOD_FILL))
+    for chart in lay.charts:
+        _chart(wb, chart)
+    wb.active = wb.sheetnames.index("Outputs")
+    wb.calculation.fullCalcOnLoad = True
+    wb.properties.creator = "CEO Model"
+    wb.properties.keywords = MARKER
+    wb.properties.title = "CEO Model"
+    wb.save(path)
+
+
+def _bound(value) -> str:
+    if isinstance(value, dt.date):
+        return str((value - dt.date(1899, 12, 30)).days)
+    return repr(float(value)) if not float(value).is_integer() else str(int(value))
+
+
+def _validation(ws, v: L.Validation) -> None:
+    kind = {Kind.DECIMAL: "decimal", Kind.FIXED: "decimal", Kind.WHOLE: "whole", Kind.DATE: "date"}[v.kind]
+    what = {
+        Kind.FIXED: f"fixed at {_shown(v.low)} by the securities' terms",
+        Kind.DATE: f"a date from {_shown(v.low)} to {_shown(v.high)}",
+        Kind.WHOLE: f"a whole number from {_shown(v.low)} to {_shown(v.high)}",
+        Kind.DECIMAL: f"a number from {_shown(v.low)} to {_shown(v.high)}",
+    }[v.kind]
+    dv = DataValidation(
+        type=kind,
+        operator="between",
+        formula1=_bound(v.low),
+        formula2=_bound(v.high),
+        allow_blank=v.sheet == "Placements",
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorTitle="CEO Model input",
+        error=f"{v.label}: must be {what}."[:255],
+        promptTitle=v.label[:32],
+        prompt=f"Enter {what}."[:255],
+    )
+    ws.add_data_validation(dv)
+    dv.add(v.ref)
+
+
+def _shown(value) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return f"{value:,.10g}"
+
+
+def _reference(wb, ref: str) -> Reference:
+    sheet, cells = ref.rsplit("!", 1)
+    sheet = sheet.strip("'")
+    min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
+    return Reference(wb[sheet], min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+
+
+def _chart(wb, resolved: L.ResolvedChart) -> None:
+    spec = resolved.chart
+    chart = BarChart() if spec.kind == "bar" else LineChart()
+    if spec.kind == "bar":
+        chart.type = "bar"
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title
+    chart.x_axis.title = spec.x_title
+    chart.height, chart.width = 8.5, 17
+    for title, ref in resolved.series:
+        _add_series(wb, chart, title, ref)
+    chart.set_categories(_reference(wb, resolved.categories))
+    if resolved.secondary:
+        second = LineChart()
+        for title, ref in resolved.secondary:
+            _add_series(wb, second, title, ref)
+        second.y_axis.axId = 200
+        second.y_axis.title = spec.y2_title
+        second.y_axis.crosses = "max"
+        second.y_axis.number_format = "0.0%"
+        chart += second
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if spec.y_format:
+        chart.y_axis.number_format = spec.y_format
+    if spec.x_format:
+        chart.x_axis.number_format = spec.x_format
+    wb[resolved.sheet].add_chart(chart, spec.anchor)
+
+
+def _add_series(wb, chart, title: str, ref: str) -> None:
+    r = _reference(wb, ref)
+    rows = r.max_row - r.min_row + 1
+    cols = r.max_col - r.min_col + 1
+    if rows > 1 and cols > 1:  # a grid: one series per column, titled by its header row
+        head_row = r.min_row - 1
+        for c in range(r.min_col, r.max_col + 1):
+            values = Reference(r.worksheet, min_col=c, min_row=r.min_row, max_col=c, max_row=r.max_row)
+            series = Series(values, title=f"{title} — {_header_text(r.worksheet, c, head_row)}")
+            chart.series.append(series)
+        return
+    series = Series(r, title=title)
+    chart.series.append(series)
+
+
+def _header_text(ws, column: int, row: int) -> str:
+    value = ws.cell(row=row, column=column).value
+    if isinstance(value, str) and value.startswith("="):
+        m = re.search(r"\$([A-Z]+)\$(\d+)", value)
+        target = value[1:].split("!")[0]
+        if m:
+            src = ws.parent[target.strip("'")][f"{m.group(1)}{m.group(2)}"].value
+            if isinstance(src, int | float):
+                return f"${src / 1e6:,.0f}M" if src >= 1e6 else f"{src:,.2f}"
+    return str(value)

@@ -1,0 +1,82 @@
+"""Build a model workbook: template → layout → .xlsx → headless recalculation → cached values."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+import model
+from model.errors import CEOModelError
+from model.terms import DealTerms, Schedule
+from workbook.builder import write_workbook
+from workbook.files import atomic_target, check_overwrite
+from workbook.layout import Layout, build_layout
+from workbook.recalc import compute, write_cached_values
+from workbook.template import template
+
+FILE_NAMES = {"udf": "CEO_Model.xlsx", "native": "CEO_Model_native.xlsx"}
+
+
+@dataclass
+class Built:
+    flavour: str
+    path: Path
+    layout: Layout
+    values: dict
+
+
+def build(
+    out_dir: Path,
+    flavour: str,
+    terms: DealTerms = model.PROSPECTUS,
+    placements: pd.DataFrame | None = None,
+    force: bool = False,
+) -> Built:
+    """Write one flavour's workbook into ``out_dir`` with every formula's value cached."""
+    target = Path(out_dir) / FILE_NAMES[flavour]
+    check_overwrite(target, force)
+    lay = build_layout(flavour, template(terms, placements))
+    with tempfile.TemporaryDirectory() as tmp, atomic_target(target) as final:
+        plain = Path(tmp) / FILE_NAMES[flavour]
+        write_workbook(lay, plain)
+        values = compute(plain)
+        write_cached_values(plain, values, final)
+    return Built(flavour, target, lay, values)
+
+
+def named_values(built: Built, prefix: str = "Out") -> dict[str, object]:
+    """Computed value of every defined name starting with ``prefix`` (single cells)."""
+    out = {}
+    for name, ref in built.layout.names.items():
+        if not name.startswith(prefix) or ":" in ref:
+            continue
+        sheet, cell = ref.rsplit("!", 1)
+        out[name] = built.values.get((sheet.strip("'"), cell.replace("$", "")))
+    return out
+
+
+def read_placements(path: Path) -> pd.DataFrame:
+    """A placements CSV with the header ``Trade date,Shares,Price`` (dates as YYYY-MM-DD)."""
+    frame = pd.read_csv(path, nrows=10_000)
+    missing = {"Trade date", "Shares", "Price"} - set(frame.columns)
+    if missing:
+        raise CEOModelError(
+            "placements", f"CSV needs the columns Trade date, Shares, Price; missing {', '.join(sorted(missing))}"
+        )
+    frame["Trade date"] = pd.to_datetime(frame["Trade date"], errors="raise").dt.date
+    model.placements(frame, name="placements", header_rows=1)  # refuse bad rows before building
+    return frame[["Trade date", "Shares", "Price"]]
+
+
+def read_terms(path: Path) -> DealTerms:
+    """Deal terms from a JSON object of overrides, e.g. ``{"volatility": 0.5, "schedule": [[0, 1e7, 0.04], ...]}``."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise CEOModelError("terms", "must be a JSON object of term names and values")
+    if "schedule" in data:
+        data["schedule"] = Schedule.from_rows(data["schedule"], "schedule")
+    return model.PROSPECTUS.replace(**data)

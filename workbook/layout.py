@@ -1,0 +1,584 @@
+"""Place the template on cells: one :class:`Layout` per flavour.
+
+The layout is the single description of the generated workbook that both the
+builder (:mod:`workbook.builder`) and the validator read: every cell's content,
+role and number format, every defined name, validation rule, table and chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from workbook.spec import (
+    Chart,
+    Input,
+    InputBlock,
+    Item,
+    Kind,
+    Output,
+    RowTable,
+    Section,
+    Sheet,
+    Strip,
+    Unit,
+)
+from workbook.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, SOURCE, VERSION
+
+# Roles of cells. Inputs are what a user may change; calc/check/output cells
+# must keep the template's formula.
+INPUT, CALC, LINK, CHECK, OUTPUT = "input", "calc", "link", "check", "output"
+TITLE, SUBTITLE, SECTION, HEADER, LABEL, UNIT, SOURCE_TEXT, NOTE, WARNING, BOUND = (
+    "title",
+    "subtitle",
+    "section",
+    "header",
+    "label",
+    "unit",
+    "source",
+    "note",
+    "warning",
+    "bound",
+)
+FORMULA_ROLES = frozenset({CALC, LINK, CHECK, OUTPUT})
+
+
+@dataclass
+class CellSpec:
+    """What the template puts in one cell."""
+
+    value: object
+    role: str
+    unit: Unit | None = None
+    line: str | None = None  # cells of one line item share one formula (R1C1)
+    name: str | None = None
+    label: str | None = None  # what a modeller calls this cell, for messages
+
+
+@dataclass(frozen=True)
+class Validation:
+    sheet: str
+    ref: str
+    kind: Kind
+    low: object
+    high: object
+    label: str
+
+
+@dataclass(frozen=True)
+class ResolvedChart:
+    sheet: str
+    chart: Chart
+    series: tuple[tuple[str, str], ...]  # (title, "Sheet!$A$1:$A$9")
+    categories: str
+    secondary: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class Layout:
+    flavour: str
+    cells: dict[str, dict[str, CellSpec]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    validations: list[Validation] = field(default_factory=list)
+    tables: list[tuple[str, str, str]] = field(default_factory=list)  # sheet, name, ref
+    charts: list[ResolvedChart] = field(default_factory=list)
+    widths: dict[str, dict[str, float]] = field(default_factory=dict)
+    freeze: dict[str, str] = field(default_factory=dict)
+    tab_colors: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, Input] = field(default_factory=dict)
+    blocks: dict[str, InputBlock] = field(default_factory=dict)
+    sheet_order: list[str] = field(default_factory=list)
+
+    def put(self, sheet: str, ref: str, spec: CellSpec) -> None:
+        self.cells.setdefault(sheet, {})[ref] = spec
+
+    def name(self, name: str, sheet: str, ref: str) -> None:
+        if name in self.names:
+            raise ValueError(f"defined name {name} declared twice")
+        self.names[name] = f"{quote(sheet)}!{absolute(ref)}"
+
+    def formula_cells(self):
+        """(sheet, ref, spec) of every cell that must hold the template's formula."""
+        for sheet, cells in self.cells.items():
+            for ref, spec in cells.items():
+                if spec.role in FORMULA_ROLES:
+                    yield sheet, ref, spec
+
+
+def quote(sheet: str) -> str:
+    return f"'{sheet}'" if re.search(r"[^A-Za-z0-9_]", sheet) else sheet
+
+
+def absolute(ref: str) -> str:
+    return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
+
+
+def col(n: int) -> str:
+    return get_column_letter(n)
+
+
+_TOKEN = re.compile(r"\{([a-z_]+)(?::([A-Za-z0-9_]+))?(?::([A-Za-z0-9_]+))?\}")
+
+
+def render(template: str, resolve) -> str:
+    """Replace ``{kind:arg}`` placeholders through ``resolve(kind, arg, arg2)``."""
+    return _TOKEN.sub(lambda m: resolve(m.group(1), m.group(2), m.group(3)), template)
+
+
+class _Builder:
+    def __init__(self, flavour: str, sheets: tuple[Sheet, ...]):
+        if flavour not in FLAVOURS:
+            raise ValueError(f"flavour must be one of {', '.join(FLAVOURS)}, got {flavour!r}")
+        self.lay = Layout(flavour)
+        self.flavour = flavour
+        self.sheets = sheets
+        self.block_cells: dict[str, list[str]] = {}  # block name -> absolute refs of its first column
+        self.part_ranges: dict[str, str] = {}  # "FeeCurve.fee" -> range for charts
+        self.flag_rows: list[tuple[str, str]] = []
+
+    def formula(self, native: str, udf: str | None) -> str:
+        return udf if self.flavour == "udf" and udf else native
+
+    # -- sheets ---------------------------------------------------------------
+    def run(self) -> Layout:
+        by_name = {s.name: s for s in self.sheets}
+        for sheet in self.sheets:
+            self.lay.sheet_order.append(sheet.name)
+            if sheet.tab_color:
+                self.lay.tab_colors[sheet.name] = sheet.tab_color
+        self.cover(by_name["Cover"])
+        self.inputs(by_name["Inputs"])
+        self.placements(by_name["Placements"])
+        self.calculations(by_name["Calculations"])
+        self.conversions(by_name["Conversions"])
+        self.scenarios(by_name["Scenarios"])
+        self.checks(by_name["Checks"])
+        self.outputs(by_name["Outputs"])
+        self.xlwings_conf()
+        return self.lay
+
+    def title(self, sheet: str, text: str, subtitle: str = "") -> None:
+        self.lay.put(sheet, "A1", CellSpec(text, TITLE))
+        if subtitle:
+            self.lay.put(sheet, "A2", CellSpec(subtitle, SUBTITLE))
+
+    def cover(self, sheet: Sheet) -> None:
+        flavour_text = {
+            "udf": "Flavour: udf — calculations call the CEO_* functions (Excel with the xlwings add-in and UDF Modules = udfs; "
+            "values are cached, so the file also opens correctly without the add-in until it recalculates).",
+            "native": "Flavour: native — built-in Excel functions only; works in any spreadsheet without the add-in.",
+        }[self.flavour]
+        row = 1
+        for note in sheet.parts:
+            text = flavour_text if note.text == "FLAVOUR" else note.text
+            role = {"title": TITLE, "subtitle": SUBTITLE, "warning": WARNING}.get(note.style, NOTE)
+            self.lay.put(sheet.name, f"A{row}", CellSpec(text, role))
+            row += 2 if note.style == "title" else 1
+        self.lay.widths["Cover"] = {"A": 140}
+
+    def inputs(self, sheet: Sheet) -> None:
+        s = sheet.name
+        self.title(
+            s,
+            "Inputs",
+            "Yellow cells are inputs. Min and Max are the validation range; the last column gives the source.",
+        )
+        for i, text in enumerate(("Input", "Value", "Unit", "Min", "Max", "Source / comment")):
+            self.lay.put(s, f"{col(i + 1)}4", CellSpec(text, HEADER))
+        row = 5
+        next_col = 8  # blocks start at column H, side by side
+        self.lay.put(s, "G5", CellSpec("Min", LABEL))
+        self.lay.put(s, "G6", CellSpec("Max", LABEL))
+        for part in sheet.parts:
+            if isinstance(part, Section):
+                self.lay.put(s, f"A{row}", CellSpec(part.title, SECTION))
+                row += 1
+            elif isinstance(part, Input):
+                self.scalar_input(s, row, part)
+                row += 1
+            elif isinstance(part, InputBlock):
+                next_col = self.block_input(s, next_col, part) + 1
+        self.lay.widths[s] = {"A": 46, "B": 16, "C": 9, "D": 13, "E": 15, "F": 70, "G": 6}
+        for c in range(8, next_col):
+            self.lay.widths[s][col(c)] = 13
+        self.lay.freeze[s] = "A5"
+
+    def scalar_input(self, s: str, row: int, inp: Input) -> None:
+        ref = f"B{row}"
+        self.lay.inputs[inp.name] = inp
+        self.lay.put(s, f"A{row}", CellSpec(inp.label, LABEL))
+        self.lay.put(s, ref, CellSpec(inp.value, INPUT, inp.unit, name=inp.name, label=inp.label))
+        self.lay.put(s, f"C{row}", CellSpec(inp.unit.label, UNIT))
+        self.lay.put(s, f"D{row}", CellSpec(inp.low, BOUND, inp.unit))
+        self.lay.put(s, f"E{row}", CellSpec(inp.high, BOUND, inp.unit))
+        self.lay.put(s, f"F{row}", CellSpec(inp.source, SOURCE_TEXT))
+        self.lay.name(inp.name, s, ref)
+        self.lay.validations.append(Validation(s, ref, inp.kind, inp.low, inp.high, inp.label))
+        self.flag_rows.append(
+            (inp.label, _flag(inp.name, f"Inputs!$D${row}", f"Inputs!$E${row}", inp.kind, single=True))
+        )
+
+    def block_input(self, s: str, first_col: int, block: InputBlock) -> int:
+        self.lay.blocks[block.name] = block
+        title_row, header_row, first_row = 4, 7, 8
+        last_row = first_row + len(block.rows) - 1
+        self.lay.put(s, f"{col(first_col)}{title_row}", CellSpec(block.title, SECTION))
+        for j, head in enumerate(block.header):
+            c = col(first_col + j)
+            unit = block.unit[j]
+            self.lay.put(s, f"{c}5", CellSpec(block.low[j], BOUND, unit))
+            self.lay.put(s, f"{c}6", CellSpec(block.high[j], BOUND, unit))
+            self.lay.put(s, f"{c}{header_row}", CellSpec(head, HEADER))
+            for i, values in enumerate(block.rows):
+                label = f"{block.title}, {head} {i + 1}"
+                self.lay.put(s, f"{c}{first_row + i}", CellSpec(values[j], INPUT, unit, label=label))
+            ref = f"{c}{first_row}:{c}{last_row}"
+            if block.column_names:
+                self.lay.name(block.column_names[j], s, ref)
+            self.lay.validations.append(
+                Validation(s, ref, block.kind, block.low[j], block.high[j], f"{block.title}: {head}")
+            )
+            self.flag_rows.append(
+                (
+                    f"{block.title}: {head}",
+                    _flag(f"Inputs!{absolute(ref)}", f"Inputs!${c}$5", f"Inputs!${c}$6", block.kind, single=False),
+                )
+            )
+        last_col = first_col + len(block.header) - 1
+        self.lay.name(block.name, s, f"{col(first_col)}{first_row}:{col(last_col)}{last_row}")
+        self.block_cells[block.name] = [f"Inputs!${col(first_col)}${first_row + i}" for i in range(len(block.rows))]
+        if block.source:
+            self.lay.put(s, f"{col(first_col)}{last_row + 1}", CellSpec(block.source, SOURCE_TEXT))
+        return last_col + 1
+
+    def placements(self, sheet: Sheet) -> None:
+        s = sheet.name
+        note, rows = sheet.parts
+        self.title(s, "Placements")
+        self.lay.put(s, "A2", CellSpec(note.text, WARNING if note.style == "warning" else SUBTITLE))
+        headers = ("Trade date", "Shares", "Price")
+        units = (Unit.DATE, Unit.SHARES, Unit.PRICE)
+        header_row = PLACEMENTS_FIRST_ROW - 1
+        last_row = PLACEMENTS_FIRST_ROW + PLACEMENT_ROWS - 1
+        if len(rows) > PLACEMENT_ROWS:
+            raise ValueError(f"the Placements table holds {PLACEMENT_ROWS} rows; got {len(rows)} placements")
+        for j, (head, unit) in enumerate(zip(headers, units, strict=True)):
+            c = col(j + 1)
+            self.lay.put(s, f"{c}{header_row}", CellSpec(head, HEADER))
+            values = list(rows[head]) if head in rows else []
+            for i in range(PLACEMENT_ROWS):
+                value = values[i] if i < len(values) else None
+                if isinstance(value, pd.Timestamp):
+                    value = value.date()
+                self.lay.put(
+                    s,
+                    f"{c}{PLACEMENTS_FIRST_ROW + i}",
+                    CellSpec(value, INPUT, unit, label=f"Placement {i + 1}, {head}"),
+                )
+        self.lay.tables.append((s, PLACEMENTS_TABLE, f"A{header_row}:C{last_row}"))
+        self.lay.name("PlacementDates", s, f"A{PLACEMENTS_FIRST_ROW}:A{last_row}")
+        self.lay.name("PlacementShares", s, f"B{PLACEMENTS_FIRST_ROW}:B{last_row}")
+        self.lay.name("PlacementPrices", s, f"C{PLACEMENTS_FIRST_ROW}:C{last_row}")
+        self.lay.name("Placements", s, f"A{header_row}:C{last_row}")
+        first, last = PLACEMENTS_FIRST_ROW, last_row
+        self.lay.validations += [
+            Validation(s, f"A{first}:A{last}", Kind.DATE, dt.date(1990, 1, 1), dt.date(2099, 12, 31), "Trade date"),
+            Validation(s, f"B{first}:B{last}", Kind.WHOLE, 1, 1e12, "Shares"),
+            Validation(s, f"C{first}:C{last}", Kind.DECIMAL, 0.0001, 100_000, "Price"),
+        ]
+        self.lay.widths[s] = {"A": 14, "B": 14, "C": 12}
+        self.lay.freeze[s] = f"A{PLACEMENTS_FIRST_ROW}"
+
+    # -- calculations ---------------------------------------------------------
+    def calculations(self, sheet: Sheet) -> None:
+        s = sheet.name
+        self.title(s, "Calculations", "Formulas only — change Inputs and Placements instead.")
+        row = 3
+        for part in sheet.parts:
+            if isinstance(part, RowTable):
+                row = self.row_table(s, row, part) + 1
+            elif isinstance(part, Section):
+                self.lay.put(s, f"A{row}", CellSpec(part.title, SECTION))
+                row += 1
+            elif isinstance(part, Item):
+                self.item(s, row, part)
+                row += 1
+            elif isinstance(part, Strip):
+                row = self.strip(s, row + 1, part) + 1
+        self.lay.widths[s] = {"A": 40, **{col(c): 15 for c in range(2, 28)}}
+        self.lay.freeze[s] = "B5"
+
+    def item(self, s: str, row: int, item: Item) -> None:
+        self.lay.put(s, f"A{row}", CellSpec(item.label, LABEL))
+        self.lay.put(
+            s,
+            f"B{row}",
+            CellSpec(self.formula(item.native, item.udf), CALC, item.unit, item.name, item.name, item.label),
+        )
+        self.lay.put(s, f"C{row}", CellSpec(item.unit.label, UNIT))
+        self.lay.name(item.name, s, f"B{row}")
+
+    def row_table(self, s: str, row: int, table: RowTable) -> int:
+        self.lay.put(s, f"A{row}", CellSpec(table.title, SECTION))
+        header_row = row + 1
+        first = table.source_first_row
+        last = first + table.rows - 1
+        if header_row >= first:
+            raise ValueError("the ledger must start below its title, aligned with the source rows")
+        letters = {c.key: col(j + 1) for j, c in enumerate(table.columns)}
+        for c in table.columns:
+            letter = letters[c.key]
+            self.lay.put(s, f"{letter}{header_row}", CellSpec(c.header, HEADER))
+            for r in range(first, last + 1):
+
+                def resolve(kind, arg, _arg2, r=r):
+                    if kind == "src":
+                        return f"{table.source_sheet}!{table.source_columns[int(arg)]}{r}"
+                    if kind == "col":
+                        return f"{letters[arg]}{r}"
+                    if kind == "first":
+                        return f"{letters[arg]}${first}"
+                    raise KeyError(kind)
+
+                text = render(self.formula(c.native, c.udf), resolve)
+                self.lay.put(
+                    s,
+                    f"{letter}{r}",
+                    CellSpec(text, CALC, c.unit, f"{table.key}.{c.key}", label=f"{c.header}, row {r}"),
+                )
+            if c.name:
+                self.lay.name(c.name, s, f"{letter}{first}:{letter}{last}")
+        return last + 1
+
+    def strip(self, s: str, row: int, strip: Strip) -> int:
+        self.lay.put(s, f"A{row}", CellSpec(strip.title, SECTION))
+        axis_row = row + 1
+        axis = self.block_cells[strip.axis]
+        first_col, last_col = 3, 3 + len(axis) - 1
+        self.lay.put(s, f"A{axis_row}", CellSpec(strip.axis_label, HEADER))
+        self.lay.put(s, f"B{axis_row}", CellSpec(strip.axis_unit.label, UNIT))
+        for k, ref in enumerate(axis):
+            self.lay.put(
+                s, f"{col(first_col + k)}{axis_row}", CellSpec(f"={ref}", LINK, strip.axis_unit, f"{strip.key}.axis")
+            )
+        self.part_ranges[f"{strip.key}.axis"] = (
+            f"{quote(s)}!{absolute(f'{col(first_col)}{axis_row}:{col(last_col)}{axis_row}')}"
+        )
+        rows_of: dict[str, tuple[int, int]] = {}
+        r = axis_row + 1
+        for line in strip.rows:
+            repeats = self.block_cells[line.repeat] if line.repeat else [None]
+            start = r
+            for i, rep in enumerate(repeats):
+                label = f"{line.label} {i + 1}" if line.repeat else line.label
+                self.lay.put(s, f"A{r}", CellSpec(label, LABEL))
+                self.lay.put(s, f"B{r}", CellSpec(line.unit.label, UNIT))
+                for k in range(len(axis)):
+                    c = col(first_col + k)
+
+                    def resolve(kind, arg, _arg2, c=c, rep=rep):
+                        if kind == "col_head":
+                            return f"{c}${axis_row}"
+                        if kind == "row":
+                            return f"{c}{rows_of[arg][0]}"
+                        if kind == "rows":
+                            a, b = rows_of[arg]
+                            return f"{c}{a}:{c}{b}"
+                        if kind == "repeat":
+                            return rep
+                        raise KeyError(kind)
+
+                    text = render(self.formula(line.native, line.udf), resolve)
+                    line_id = f"{strip.key}.{line.key}" + (f".{i + 1}" if line.repeat else "")
+                    self.lay.put(s, f"{c}{r}", CellSpec(text, CALC, line.unit, line_id, label=f"{label}, column {c}"))
+                r += 1
+            rows_of[line.key] = (start, r - 1)
+            rng = f"{col(first_col)}{start}:{col(last_col)}{r - 1}"
+            self.part_ranges[f"{strip.key}.{line.key}"] = f"{quote(s)}!{absolute(rng)}"
+        return r
+
+    def conversions(self, sheet: Sheet) -> None:
+        s = sheet.name
+        self.title(
+            s, "Conversions", "Debenture conversion and Class B exercise terms across share prices [prospectus S-7]."
+        )
+        row = 3
+        for part in sheet.parts:
+            if isinstance(part, Item):
+                self.item(s, row, part)
+                row += 1
+            elif isinstance(part, Strip):
+                row = self.strip(s, row + 1, part) + 1
+        self.lay.widths[s] = {"A": 34, "B": 9, **{col(c): 13 for c in range(3, 14)}}
+        self.lay.freeze[s] = "C1"
+
+    def scenarios(self, sheet: Sheet) -> None:
+        s = sheet.name
+        (grid,) = sheet.parts
+        self.title(s, "Scenarios", f"{grid.title}: shares issued, dilution and net proceeds.")
+        rows_axis, cols_axis = self.block_cells[grid.row_axis], self.block_cells[grid.col_axis]
+        row = 4
+        block_origin: dict[str, int] = {}
+        for block in grid.blocks:
+            self.lay.put(s, f"A{row}", CellSpec(f"{block.title} ({block.unit.label})", SECTION))
+            head_row = row + 1
+            block_origin[block.key] = head_row + 1
+            self.lay.put(s, f"A{head_row}", CellSpec(f"{grid.row_label} \\ {grid.col_label}", HEADER))
+            for k, ref in enumerate(cols_axis):
+                self.lay.put(
+                    s,
+                    f"{col(2 + k)}{head_row}",
+                    CellSpec(f"={ref}", LINK, grid.col_unit, f"{grid.key}.{block.key}.cols"),
+                )
+            for i, ref in enumerate(rows_axis):
+                r = head_row + 1 + i
+                self.lay.put(s, f"A{r}", CellSpec(f"={ref}", LINK, grid.row_unit, f"{grid.key}.{block.key}.rows"))
+                for k in range(len(cols_axis)):
+                    c = col(2 + k)
+
+                    def resolve(kind, arg, _arg2, c=c, i=i, head_row=head_row, r=r):
+                        if kind == "col_head":
+                            return f"{c}${head_row}"
+                        if kind == "row_head":
+                            return f"$A{r}"
+                        if kind == "block":
+                            return f"{c}{block_origin[arg] + i}"
+                        raise KeyError(kind)
+
+                    text = render(self.formula(block.native, block.udf), resolve)
+                    self.lay.put(
+                        s,
+                        f"{c}{r}",
+                        CellSpec(text, CALC, block.unit, f"{grid.key}.{block.key}", label=f"{block.title}, {c}{r}"),
+                    )
+            last_r = head_row + len(rows_axis)
+            rng = f"B{head_row + 1}:{col(1 + len(cols_axis))}{last_r}"
+            self.part_ranges[f"{grid.key}.{block.key}"] = f"{quote(s)}!{absolute(rng)}"
+            self.part_ranges[f"{grid.key}.rows"] = f"{quote(s)}!{absolute(f'A{head_row + 1}:A{last_r}')}"
+            self.part_ranges[f"{grid.key}.{block.key}.titles"] = (
+                f"{quote(s)}!{absolute(f'B{head_row}:{col(1 + len(cols_axis))}{head_row}')}"
+            )
+            row = last_r + 2
+        self.lay.widths[s] = {"A": 28, **{col(c): 16 for c in range(2, 8)}}
+
+    def checks(self, sheet: Sheet) -> None:
+        s = sheet.name
+        self.title(s, "Checks", "Each check is 1 when its rule is broken. The total must be 0.")
+        for i, text in enumerate(("Check", "Result", "")):
+            self.lay.put(s, f"{col(i + 1)}3", CellSpec(text, HEADER))
+        row = 4
+        for check in sheet.parts:
+            self.lay.put(s, f"A{row}", CellSpec(check.label, LABEL))
+            self.lay.put(s, f"B{row}", CellSpec(check.formula, CHECK, Unit.FLAG, check.name, check.name, check.label))
+            self.lay.name(check.name, s, f"B{row}")
+            row += 1
+        self.lay.put(s, f"A{row}", CellSpec("Total (0 = all checks pass)", SECTION))
+        self.lay.put(
+            s,
+            f"B{row}",
+            CellSpec(f"=SUM(B4:B{row - 1})", CHECK, Unit.COUNT, "ChecksTotal", "ChecksTotal", "Checks total"),
+        )
+        self.lay.name("ChecksTotal", s, f"B{row}")
+        row += 2
+        self.lay.put(
+            s, f"A{row}", CellSpec("Input validity (1 = outside its Min/Max, wrong type or not whole)", SECTION)
+        )
+        first = row + 1
+        for i, (label, text) in enumerate(self.flag_rows):
+            r = first + i
+            self.lay.put(s, f"A{r}", CellSpec(label, LABEL))
+            self.lay.put(
+                s, f"B{r}", CellSpec(text, CHECK, Unit.COUNT, f"InputFlag.{i + 1}", label=f"Input validity: {label}")
+            )
+        self.lay.name("InputFlags", s, f"B{first}:B{first + len(self.flag_rows) - 1}")
+        self.lay.widths[s] = {"A": 62, "B": 10}
+
+    def outputs(self, sheet: Sheet) -> None:
+        s = sheet.name
+        outputs, compensation, charts = sheet.parts
+        self.title(s, "Outputs", f"Key figures of the offering. Source: {SOURCE}.")
+        for i, text in enumerate(("Figure", "Value", "Unit")):
+            self.lay.put(s, f"{col(i + 1)}3", CellSpec(text, HEADER))
+        row = 4
+        for out in outputs:
+            self.output(s, row, out)
+            row += 1
+        row += 1
+        self.lay.put(s, f"A{row}", CellSpec("Compensation against the cap (chart data)", SECTION))
+        first = row + 1
+        for i, out in enumerate(compensation):
+            self.output(s, first + i, out)
+        last = first + len(compensation) - 1
+        self.part_ranges["Outputs.compensation"] = f"{quote(s)}!{absolute(f'B{first}:B{last}')}"
+        self.part_ranges["Outputs.compensation_labels"] = f"{quote(s)}!{absolute(f'A{first}:A{last}')}"
+        for chart in charts:
+            self.lay.charts.append(self.resolve_chart(s, chart))
+        self.lay.widths[s] = {"A": 38, "B": 18, "C": 9}
+
+    def output(self, s: str, row: int, out: Output) -> None:
+        self.lay.put(s, f"A{row}", CellSpec(out.label, LABEL))
+        self.lay.put(s, f"B{row}", CellSpec(f"={out.source}", OUTPUT, out.unit, out.name, out.name, out.label))
+        self.lay.put(s, f"C{row}", CellSpec(out.unit.label, UNIT))
+        self.lay.name(out.name, s, f"B{row}")
+
+    def resolve_chart(self, s: str, chart: Chart) -> ResolvedChart:
+        def ref(key: str) -> str:
+            return self.part_ranges[key]
+
+        return ResolvedChart(
+            s,
+            chart,
+            tuple((t, ref(k)) for t, k in chart.series),
+            ref(chart.categories),
+            tuple((t, ref(k)) for t, k in chart.secondary),
+        )
+
+    def xlwings_conf(self) -> None:
+        s = "xlwings.conf"
+        self.lay.sheet_order.append(s)
+        self.lay.put(s, "A1", CellSpec("UDF Modules", LABEL))
+        self.lay.put(s, "B1", CellSpec("udfs", LABEL))
+        self.lay.put(
+            s,
+            "D1",
+            CellSpec(
+                "xlwings settings for this workbook. Also set PYTHONPATH (xlwings ribbon or ~/.xlwings/xlwings.conf) to the "
+                "CEO Model project folder, then click Import Functions.",
+                NOTE,
+            ),
+        )
+        self.lay.widths[s] = {"A": 16, "B": 12, "D": 100}
+
+
+def _flag(target: str, low: str, high: str, kind: Kind, *, single: bool) -> str:
+    """Validity flag formula of an input (1 = invalid)."""
+    whole = kind is Kind.WHOLE
+    if single:
+        conds = [f"{target}>={low}", f"{target}<={high}"] + ([f"{target}=INT({target})"] if whole else [])
+        return f"=IF(ISNUMBER({target}),IF(AND({','.join(conds)}),0,1),1)"
+    terms = [f"ISNUMBER({target})", f"({target}>={low})", f"({target}<={high})"] + (
+        [f"({target}=INT({target}))"] if whole else []
+    )
+    return f"=SUMPRODUCT(1-{'*'.join(terms)})"
+
+
+def build_layout(flavour: str, sheets: tuple[Sheet, ...]) -> Layout:
+    """The layout of the workbook for one flavour."""
+    return _Builder(flavour, sheets).run()
+
+
+__all__ = [
+    "FORMULA_ROLES",
+    "INPUT",
+    "VERSION",
+    "CellSpec",
+    "Layout",
+    "ResolvedChart",
+    "Validation",
+    "build_layout",
+    "render",
+]

@@ -1,0 +1,118 @@
+"""LibreOffice as an independent engine: full recalculation and rendering to PNG.
+
+Every run gets its own user profile, whose settings force LibreOffice to
+recalculate OOXML files on load (by default it trusts the cached values).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+</oor:items>
+"""
+PDF_ONE_PAGE_PER_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
+TIMEOUT_SECONDS = 300
+
+
+class LibreOfficeError(RuntimeError):
+    """LibreOffice is missing or failed."""
+
+
+def executable() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def available() -> bool:
+    return executable() is not None
+
+
+def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> Path:
+    """Open ``source`` in a fresh LibreOffice process with a private profile and save it as ``target``."""
+    exe = executable()
+    if exe is None:
+        raise LibreOfficeError("LibreOffice (soffice) is not installed")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ceo_lo_profile_") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        if recalculate:
+            (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+        cmd = [
+            exe,
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--nologo",
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ]
+        env = {**os.environ, "HOME": profile}
+        try:
+            run = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, env=env, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise LibreOfficeError(f"LibreOffice took longer than {TIMEOUT_SECONDS}s on {source.name}") from exc
+    produced = out_dir / f"{source.stem}.{target.split(':')[0]}"
+    if run.returncode != 0 or not produced.exists():
+        raise LibreOfficeError(
+            f"LibreOffice could not convert {source.name}: {(run.stderr or run.stdout).strip()[:300]}"
+        )
+    return produced
+
+
+def recalculated_values(source: Path) -> dict[tuple[str, str], object]:
+    """Every non-empty cell value of ``source`` after a forced full recalculation by LibreOffice."""
+    from openpyxl import load_workbook
+
+    with tempfile.TemporaryDirectory(prefix="ceo_lo_out_") as out:
+        produced = convert(Path(source), Path(out), "xlsx:Calc MS Excel 2007 XML", recalculate=True)
+        wb = load_workbook(produced, data_only=True)
+        return {
+            (ws.title, cell.coordinate): cell.value
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.value is not None
+        }
+
+
+def render_sheet(source: Path, sheet: str, png: Path, dpi: int = 100) -> Path:
+    """Render one sheet of ``source`` (with its cached values) to ``png``."""
+    if shutil.which("pdftoppm") is None:
+        raise LibreOfficeError("pdftoppm is not installed (apt-get install poppler-utils)")
+    with zipfile.ZipFile(source) as archive:
+        from workbook.recalc import sheet_parts
+
+        names = list(sheet_parts(archive))
+    page = names.index(sheet) + 1
+    with tempfile.TemporaryDirectory(prefix="ceo_render_") as out:
+        pdf = convert(Path(source), Path(out), PDF_ONE_PAGE_PER_SHEET, recalculate=False)
+        stem = Path(out) / "page"
+        run = subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(stem)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+        if run.returncode != 0:
+            raise LibreOfficeError(f"pdftoppm failed: {run.stderr.strip()[:300]}")
+        png.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(stem.with_suffix(".png")), png)
+    return png

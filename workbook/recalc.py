@@ -1,0 +1,255 @@
+"""Headless recalculation: evaluate every formula without Excel, store the values.
+
+The ``formulas`` package evaluates the workbook with the CEO_* names bound to
+our own UDF callables (exceptions mapped by :func:`udfs.excel_error_code`, the
+same mapping the xlwings adapters use) and with ROUND/ROUNDUP/ROUNDDOWN
+replaced by Excel's decimal rounding. The computed values are then written
+into the original file as cached values — formulas, names, styles,
+validation, tables and charts untouched — and the workbook is marked to
+recalculate fully when Excel opens it.
+
+Known traps of ``formulas`` 1.3.x handled here or avoided by the template:
+sheet-scoped names are ignored (the template uses workbook-scoped names only);
+``--x`` is dropped (the template multiplies instead); ``INDEX(r,0,c)`` returns
+one cell (the template names each schedule column); functions must be
+registered before a workbook is loaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+import udfs
+from model.rounding import round_down, round_half_up, round_up
+
+Value = float | int | bool | str | None
+
+os.environ.setdefault("TQDM_DISABLE", "1")  # formulas shows progress bars while loading
+
+
+class ExcelErrorValue(str):
+    """An Excel error value (``#NUM!`` …) as a computed cell value."""
+
+
+@functools.cache
+def register_functions() -> None:
+    """Bind CEO_* names and Excel rounding into ``formulas`` (process-wide, once, before any load)."""
+    import formulas
+    from formulas.functions import wrap_func, wrap_ufunc
+
+    table = formulas.get_functions()
+    for name, fn in udfs.EXCEL_FUNCTIONS.items():
+        adapter = wrap_func(_engine_adapter(fn.__wrapped__))
+        table[name] = adapter
+        table[f"_XLUDF.{name}"] = adapter
+    table["ROUND"] = wrap_ufunc(_excel_rounding(round_half_up))
+    table["ROUNDUP"] = wrap_ufunc(_excel_rounding(round_up))
+    table["ROUNDDOWN"] = wrap_ufunc(_excel_rounding(round_down))
+
+
+def _excel_rounding(rounder: Callable) -> Callable:
+    def excel_round(number, digits):
+        return float(rounder(float(number), int(digits)))
+
+    return excel_round
+
+
+def _engine_adapter(fn: Callable) -> Callable:
+    """Call a raising CEO_* function with what ``formulas`` passes; answer as Excel would."""
+    from formulas.functions import Array, Error, XlError
+
+    def call(*args):
+        converted = []
+        for arg in args:
+            value = _argument(arg, XlError)
+            if isinstance(value, XlError):
+                return value  # an error argument propagates, as in Excel
+            converted.append(value)
+        try:
+            result = fn(*converted)
+        except Exception as exc:
+            return Error.errors[udfs.excel_error_code(exc)]
+        return _result(result, Array, Error)
+
+    call.__name__ = fn.__name__
+    return call
+
+
+def _argument(arg, xl_error):
+    import schedula as sh
+
+    if isinstance(arg, xl_error):
+        return arg
+    if isinstance(arg, np.ndarray):
+        flat = arg.ravel()
+        for item in flat:
+            if isinstance(item, xl_error):
+                return item
+        cells = [None if item is sh.EMPTY else (item.item() if isinstance(item, np.generic) else item) for item in flat]
+        return np.array(cells, dtype=object).reshape(arg.shape).tolist()
+    if arg is sh.EMPTY:
+        return None
+    return arg.item() if isinstance(arg, np.generic) else arg
+
+
+def _result(result, array_type, error):
+    if isinstance(result, str) and result.startswith("#"):
+        return error.errors.get(result, error.errors["#VALUE!"])
+    arr = np.asarray(result, dtype=object)
+    if arr.size == 1:
+        value = arr.reshape(()).item()
+        if isinstance(value, float) and not math.isfinite(value):
+            return error.errors["#NUM!"]
+        return value
+    return np.asarray(arr).view(array_type)  # a spilling result: the cell shows its top-left value
+
+
+_KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>(?:[^']|'')+)'!(?P<ref>[A-Z]+\d+(?::[A-Z]+\d+)?)$")
+
+
+def compute(path: str | Path) -> dict[tuple[str, str], Value]:
+    """Evaluate every formula of ``path``: ``{(sheet, "A1"): value}`` for each formula cell."""
+    import formulas
+    import schedula as sh
+    from formulas.functions import XlError
+    from formulas.ranges import Ranges
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    register_functions()
+    wb = load_workbook(path, read_only=True)
+    real_names = {name.upper(): name for name in wb.sheetnames}
+    wb.close()
+    model = formulas.ExcelModel().loads(str(path)).finish()
+    solution = model.calculate()
+    values: dict[tuple[str, str], Value] = {}
+    for key, result in solution.items():
+        m = _KEY.match(key)
+        if not m:
+            continue
+        sheet = real_names.get(m["sheet"].replace("''", "'"))
+        if sheet is None:
+            continue
+        grid = result.value if isinstance(result, Ranges) else np.asarray([[result]], dtype=object)
+        min_col, min_row, _, _ = range_boundaries(m["ref"])
+        for i in range(grid.shape[0]):
+            for j in range(grid.shape[1]):
+                values[(sheet, f"{get_column_letter(min_col + j)}{min_row + i}")] = _plain(
+                    grid[i, j], sh.EMPTY, XlError
+                )
+    return values
+
+
+def _plain(value, empty, xl_error) -> Value:
+    if isinstance(value, xl_error):
+        return ExcelErrorValue(str(value))
+    if value is empty:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return ExcelErrorValue("#NUM!")
+    return value
+
+
+# -- writing cached values -------------------------------------------------------
+
+_CELL = re.compile(r"<(?P<p>(?:\w+:)?)c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)c>)", re.S)
+_REF = re.compile(r'\sr="([A-Z]+\d+)"')
+_TYPE = re.compile(r'\st="[^"]*"')
+
+
+def _encoded(value: Value) -> tuple[str | None, str]:
+    """(cell type attribute, text of <v>) of a computed value."""
+    from xml.sax.saxutils import escape
+
+    if isinstance(value, ExcelErrorValue):
+        return "e", str(value)
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if value is None:
+        return None, "0"  # a formula pointing at an empty cell shows 0
+    if isinstance(value, int | float):
+        return None, repr(float(value)) if isinstance(value, float) else str(value)
+    return "str", escape(str(value))
+
+
+def _patch_sheet(xml: str, cells: dict[str, Value]) -> str:
+    def replace(m: re.Match) -> str:
+        body, p = m.group("body"), m.group("p")
+        if body is None or f"<{p}f" not in body:
+            return m.group(0)
+        ref = _REF.search(m.group("attrs"))
+        if not ref or ref.group(1) not in cells:
+            return m.group(0)
+        kind, text = _encoded(cells[ref.group(1)])
+        attrs = _TYPE.sub("", m.group("attrs")) + (f' t="{kind}"' if kind else "")
+        body = re.sub(rf"<{p}v\b[^>]*?(?:/>|>.*?</{p}v>)", "", body, flags=re.S)
+        f_end = re.search(rf"<{p}f\b[^>]*?(?:/>|>.*?</{p}f>)", body, re.S).end()
+        body = f"{body[:f_end]}<{p}v>{text}</{p}v>{body[f_end:]}"
+        return f"<{p}c{attrs}>{body}</{p}c>"
+
+    return _CELL.sub(replace, xml)
+
+
+def _full_calc_on_load(xml: str) -> str:
+    m = re.search(r"<(\w+:)?calcPr\b[^>]*?/?>", xml)
+    if m is None:
+        anchor = re.search(r"</(\w+:)?definedNames>", xml) or re.search(r"</(\w+:)?sheets>", xml)
+        return f'{xml[: anchor.end()]}<{anchor.group(1) or ""}calcPr fullCalcOnLoad="1"/>{xml[anchor.end() :]}'
+    tag = re.sub(r'\sfullCalcOnLoad="[^"]*"', "", m.group(0))
+    tag = re.sub(r"(\s*/?>)$", r' fullCalcOnLoad="1"\1', tag)
+    return xml[: m.start()] + tag + xml[m.end() :]
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """``{sheet name: part name}`` from the workbook and its relationships."""
+    import posixpath
+
+    from defusedxml import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{pkg}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel_ns}id"), "")
+        parts[sheet.get("name")] = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        )
+    return parts
+
+
+def write_cached_values(source: str | Path, values: dict[tuple[str, str], Value], target: str | Path) -> int:
+    """Copy ``source`` to ``target`` with ``values`` stored as the cached values of formula cells.
+
+    Every other part of the package is copied byte for byte. Returns the
+    number of cells written.
+    """
+    by_sheet: dict[str, dict[str, Value]] = {}
+    for (sheet, ref), value in values.items():
+        by_sheet.setdefault(sheet, {})[ref] = value
+    written = 0
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        part_of = {part: sheet for sheet, part in sheet_parts(src).items()}
+        for info in src.infolist():
+            data = src.read(info.filename)
+            sheet = part_of.get(info.filename)
+            if sheet in by_sheet:
+                data = _patch_sheet(data.decode("utf-8"), by_sheet[sheet]).encode("utf-8")
+                written += len(by_sheet[sheet])
+            elif info.filename == "xl/workbook.xml":
+                data = _full_calc_on_load(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(info, data)
+    return written

@@ -1,0 +1,238 @@
+"""Vocabulary of the template spec: inputs, line items, tables and grids.
+
+A line item is written once, with its native form (built-in Excel functions
+only) and, where a CEO_* function exists for it, its UDF form. Formula text
+uses placeholders resolved by :mod:`workbook.layout`:
+
+``{Name}``          a defined name (inputs, calculations) — written as the name itself
+``{col:key}``       the cell of column ``key`` in the same row of the same table
+``{first:key}``     the first row of column ``key``, row-absolute (for running sums)
+``{src:key}``       the cell of source column ``key`` in the same row (Placements)
+``{row_head}``      the row header of a grid / the axis value of a table row
+``{col_head}``      the column header of a grid
+``{block:key}``     the same grid position in another block of the grid
+``{span:a:b}``      the range from column ``a`` to column ``b`` in the same row
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Unit(Enum):
+    """Units: (Excel number format, label shown beside the value)."""
+
+    USD = ('"$"#,##0.00', "$")
+    PRICE = ('"$"#,##0.00##', "$/share")
+    PCT = ("0.00%", "%")
+    RATE = ("0.000%", "%")
+    SHARES = ("#,##0", "shares")
+    DATE = ("yyyy-mm-dd;;", "date")
+    YEARS = ("0.00", "years")
+    DAYS = ("0", "days")
+    MONTHS = ("0.0", "months")
+    COUNT = ("0", "count")
+    FLAG = ("0", "0/1")
+    NUMBER = ("0.0000", "")
+
+    @property
+    def format(self) -> str:
+        return self.value[0]
+
+    @property
+    def label(self) -> str:
+        return self.value[1]
+
+
+class Kind(Enum):
+    """How an input is validated."""
+
+    DECIMAL = "decimal"
+    WHOLE = "whole"
+    DATE = "date"
+    FIXED = "fixed"  # a term fixed by the securities' contracts; the CEO_* functions apply it
+
+
+Bound = float | dt.date
+
+
+@dataclass(frozen=True)
+class Input:
+    """A single input cell with its defined name, unit, validation range and source."""
+
+    name: str
+    label: str
+    value: float | dt.date
+    unit: Unit
+    low: Bound
+    high: Bound
+    kind: Kind = Kind.DECIMAL
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class InputBlock:
+    """A vertical block of input cells (a table or a list), named as a whole and per column.
+
+    ``low``, ``high`` and ``unit`` hold one entry per column.
+    """
+
+    name: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    unit: tuple[Unit, ...]
+    low: tuple[Bound, ...]
+    high: tuple[Bound, ...]
+    kind: Kind = Kind.DECIMAL
+    source: str = ""
+    column_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading between groups of inputs or line items."""
+
+    title: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A single calculation line item (one named cell)."""
+
+    name: str
+    label: str
+    unit: Unit
+    native: str
+    udf: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One line item of a row table: the same formula down every row."""
+
+    key: str
+    header: str
+    unit: Unit
+    native: str
+    udf: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class RowTable:
+    """One row per source row (the placement ledger); line items are columns."""
+
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    source_sheet: str
+    source_first_row: int
+    rows: int
+    source_columns: tuple[str, ...]  # column letters of the source, by key order
+
+
+@dataclass(frozen=True)
+class StripRow:
+    """A line item of a strip: one formula across every scenario column.
+
+    With ``repeat`` (an input block name) the row is repeated once per value of
+    that block, ``{repeat}`` being that value's cell.
+    """
+
+    key: str
+    label: str
+    unit: Unit
+    native: str
+    udf: str | None = None
+    repeat: str | None = None
+
+
+@dataclass(frozen=True)
+class Strip:
+    """Scenarios across columns (from an input block), line items down rows."""
+
+    key: str
+    title: str
+    axis: str
+    axis_label: str
+    axis_unit: Unit
+    rows: tuple[StripRow, ...]
+
+
+@dataclass(frozen=True)
+class GridBlock:
+    key: str
+    title: str
+    unit: Unit
+    native: str
+    udf: str | None = None
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Two-way table: rows from one input block, columns from another."""
+
+    key: str
+    title: str
+    row_axis: str
+    col_axis: str
+    row_label: str
+    col_label: str
+    row_unit: Unit
+    col_unit: Unit
+    blocks: tuple[GridBlock, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A 0/1 check: 1 when the rule is broken."""
+
+    name: str
+    label: str
+    formula: str
+
+
+@dataclass(frozen=True)
+class Output:
+    """A key figure on the Outputs sheet, linked to a calculation."""
+
+    name: str
+    label: str
+    source: str
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class Note:
+    """Free text (cover page, explanations)."""
+
+    text: str
+    style: str = "body"  # "title", "subtitle", "body", "warning"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart on a sheet; series given as (title, part key, line key) resolved by the layout."""
+
+    title: str
+    kind: str  # "line", "bar"
+    anchor: str
+    series: tuple[tuple[str, str], ...]  # (series title, range or defined name)
+    categories: str
+    y_title: str
+    x_title: str = ""
+    secondary: tuple[tuple[str, str], ...] = ()
+    y2_title: str = ""
+    y_format: str = ""
+    x_format: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    title: str
+    parts: tuple = field(default_factory=tuple)
+    tab_color: str = ""
