@@ -182,8 +182,11 @@ def _encoded(value: Value) -> tuple[str | None, str]:
     return "str", escape(str(value))
 
 
-def _patch_sheet(xml: str, cells: dict[str, Value]) -> str:
+def _patch_sheet(xml: str, cells: dict[str, Value]) -> tuple[str, int]:
+    patched = 0
+
     def replace(m: re.Match) -> str:
+        nonlocal patched
         body, p = m.group("body"), m.group("p")
         if body is None or f"<{p}f" not in body:
             return m.group(0)
@@ -195,9 +198,10 @@ def _patch_sheet(xml: str, cells: dict[str, Value]) -> str:
         body = re.sub(rf"<{p}v\b[^>]*?(?:/>|>.*?</{p}v>)", "", body, flags=re.S)
         f_end = re.search(rf"<{p}f\b[^>]*?(?:/>|>.*?</{p}f>)", body, re.S).end()
         body = f"{body[:f_end]}<{p}v>{text}</{p}v>{body[f_end:]}"
+        patched += 1
         return f"<{p}c{attrs}>{body}</{p}c>"
 
-    return _CELL.sub(replace, xml)
+    return _CELL.sub(replace, xml), patched
 
 
 def _full_calc_on_load(xml: str) -> str:
@@ -247,8 +251,9 @@ def write_cached_values(source: str | Path, values: dict[tuple[str, str], Value]
             data = src.read(info.filename)
             sheet = part_of.get(info.filename)
             if sheet in by_sheet:
-                data = _patch_sheet(data.decode("utf-8"), by_sheet[sheet]).encode("utf-8")
-                written += len(by_sheet[sheet])
+                xml, patched = _patch_sheet(data.decode("utf-8"), by_sheet[sheet])
+                data = xml.encode("utf-8")
+                written += patched
             elif info.filename == "xl/workbook.xml":
                 data = _full_calc_on_load(data.decode("utf-8")).encode("utf-8")
             dst.writestr(info, data)
