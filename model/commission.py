@@ -128,8 +128,12 @@ def net_proceeds(gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
 def gross_for_net(net, schedule: Schedule = PROSPECTUS_SCHEDULE):
     """Smallest gross, in whole cents, whose net proceeds reach ``net``.
 
-    The exact inverse of the piecewise-linear net proceeds, then settled to
-    the cent against the rounded commission.
+    Net proceeds never fall when gross grows by a cent (the rounded commission
+    rises by at most that cent, every rate being at most 1), so the answer is
+    found by bisection over whole cents against the rounded commission: about
+    32 vectorised steps for a $25M programme, whatever the rates. (An analytic
+    inverse of the unrounded net misses by up to 0.005 ÷ (1 − rate) of gross,
+    which is unbounded as a rate approaches 1.)
 
     Examples
     --------
@@ -138,21 +142,22 @@ def gross_for_net(net, schedule: Schedule = PROSPECTUS_SCHEDULE):
     >>> gross_for_net(9_600_000)
     10000000.0
     """
-    starts, ends, rates = schedule.starts, schedule.ends, schedule.rates
-    net_at_start = starts - tier_fee(starts, schedule)
-    net_at_end = ends - tier_fee(ends, schedule)
-    ceiling = float(schedule.maximum - round_half_up(tier_fee(np.array(schedule.maximum), schedule), 2))
+    top = schedule.maximum
+    ceiling = float(round_half_up(top - round_half_up(tier_fee(np.array(top), schedule), 2), 2))
     n = numbers(net, "net", low=0.0, high=ceiling, high_name="the net proceeds of the whole programme")
-    tier = np.minimum(np.searchsorted(net_at_end, n, side="left"), len(starts) - 1)
-    slope = 1.0 - rates[tier]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        exact = starts[tier] + np.where(slope > 0, np.maximum(n - net_at_start[tier], 0.0) / slope, 0.0)
-    first_cent = round_up(np.minimum(exact, schedule.maximum), 2)
-    candidates = np.clip(first_cent[..., None] + np.array([-0.02, -0.01, 0.0, 0.01, 0.02]), 0.0, schedule.maximum)
-    candidates = round_half_up(candidates, 2)
-    reached = candidates - round_half_up(tier_fee(candidates, schedule), 2) >= n[..., None] - 1e-6
-    smallest = np.where(reached, candidates, np.inf).min(axis=-1)
-    return answer(smallest)
+
+    def reaches(cents: np.ndarray) -> np.ndarray:
+        gross = np.minimum(cents / 100.0, top)
+        return gross - round_half_up(tier_fee(gross, schedule), 2) >= n - 1e-6
+
+    low = np.zeros(n.shape)
+    high = np.full(n.shape, float(np.round(round_up(top, 2) * 100.0)))
+    while np.any(open_ := low < high):
+        mid = np.floor((low + high) / 2.0)
+        ok = reaches(mid)
+        high = np.where(open_ & ok, mid, high)
+        low = np.where(open_ & ~ok, mid + 1.0, low)
+    return answer(np.minimum(high / 100.0, top))
 
 
 def schedule_table(schedule: Schedule = PROSPECTUS_SCHEDULE) -> pd.DataFrame:

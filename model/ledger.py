@@ -117,6 +117,8 @@ def _column(check, values: pd.Series, table_name: str, range_rows: np.ndarray) -
     try:
         return check(values.to_numpy(dtype=object))
     except CEOModelError as exc:
-        row = int(range_rows[exc.position[0] - 1]) if exc.position else None
+        # a one-row column has no position of its own: its one cell is the offender
+        index = exc.position[0] - 1 if exc.position else 0 if len(values) == 1 else None
+        row = int(range_rows[index]) if index is not None else None
         column = INPUT_COLUMNS.index(exc.argument) + 1
         raise CEOModelError(table_name, f"{exc.argument} {exc.rule}", exc.kind, (row, column) if row else None) from None

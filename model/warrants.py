@@ -31,8 +31,14 @@ def vwap(shares, prices) -> float:
     >>> vwap([100_000, 300_000], [4.00, 4.20])
     4.15
     """
+    for name, given in (("shares", shares), ("prices", prices)):
+        if given is None:
+            raise CEOModelError(name, "is empty; a range is required")
     q = numbers(shares, "shares", low=0.0, empty_ok=True)
     p = numbers(prices, "prices", low=0.0, low_open=True, empty_ok=True)
+    # only an empty cell (None) is empty: a NaN given as a number is outside the domain
+    refuse_where(np.isnan(q) & ~_empty(shares, q.shape), "shares", lambda i: "must be a finite number, got nan")
+    refuse_where(np.isnan(p) & ~_empty(prices, p.shape), "prices", lambda i: "must be a finite number, got nan")
     if q.shape != p.shape:
         raise CEOModelError("prices", f"must be the same size as shares ({q.size} cells), got {p.size} cells")
     q_empty, p_empty = np.isnan(q), np.isnan(p)
@@ -43,6 +49,13 @@ def vwap(shares, prices) -> float:
     if total <= 0:
         raise CEOModelError("shares", "must add up to more than zero", ErrorKind.NUM)
     return float(q @ p / total)
+
+
+def _empty(value, shape: tuple[int, ...]) -> np.ndarray:
+    """Where ``value`` (already checked to be numbers or None) holds None."""
+    if isinstance(value, np.ndarray) and value.dtype.kind != "O":
+        return np.zeros(shape, dtype=bool)
+    return np.array([v is None for v in np.asarray(value, dtype=object).ravel()], dtype=bool).reshape(shape)
 
 
 def warrant_shares(shares_sold, coverage=PROSPECTUS.warrant_coverage):

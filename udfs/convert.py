@@ -16,6 +16,8 @@ from model.terms import PROSPECTUS_SCHEDULE, Schedule
 # phantom 29 February 1900 makes earlier serials ambiguous, so they are refused).
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 FIRST_SERIAL = 61
+LAST_SERIAL = 2_958_465  # 31 December 9999, Excel's last date
+LAST_DATE_WORDS = "Excel's last date (31 December 9999)"
 
 
 def schedule(value: object, name: str = "schedule") -> Schedule:
@@ -35,15 +37,19 @@ def dates(value: object, name: str, *, skip_empty: bool = False) -> np.ndarray:
     """Excel dates (serial numbers, or datetimes as classic xlwings passes them) as ``datetime64[D]``.
 
     With ``skip_empty`` empty cells are dropped (a holiday list with spare rows)."""
+    keep = None
     if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
         obj = value
     else:
         obj = np.asarray(value, dtype=object)
         if skip_empty:
-            obj = np.array([v for v in obj.ravel() if v is not None], dtype=object)
-        obj = np.array([_serial_of(v) for v in obj.ravel()], dtype=object).reshape(obj.shape)
-    days = numbers(obj, name, low=FIRST_SERIAL)
-    return EXCEL_EPOCH + np.floor(days).astype("int64").astype("timedelta64[D]")
+            # checked in place (a valid stand-in for the empties) so that errors name the caller's cell
+            keep = np.array([v is not None for v in obj.ravel()], dtype=bool).reshape(obj.shape)
+        stand_in = FIRST_SERIAL if skip_empty else None
+        obj = np.array([stand_in if v is None else _serial_of(v) for v in obj.ravel()], dtype=object).reshape(obj.shape)
+    days = numbers(obj, name, low=FIRST_SERIAL, high=LAST_SERIAL, high_name=LAST_DATE_WORDS)
+    out = EXCEL_EPOCH + np.floor(days).astype("int64").astype("timedelta64[D]")
+    return out if keep is None else out[keep]
 
 
 def _serial_of(value: object) -> object:
@@ -54,10 +60,20 @@ def _serial_of(value: object) -> object:
     return value
 
 
-def _date_or_raw(value: object) -> object:
-    """A table cell as a date when it is one (or a serial number); else unchanged, for the model to refuse."""
+def _date_or_raw(value: object, name: str, row: int) -> object:
+    """A table cell as a date when it is one (or a serial number); else unchanged, for the model to refuse.
+
+    A number that is no Excel date (NaN, infinite, before 1 March 1900, after 9999) is refused here,
+    as ``#NUM!``, naming its cell: ``row`` of the caller's range, column 1."""
     serial = _serial_of(value)
-    if isinstance(serial, int | float) and not isinstance(serial, bool) and np.isfinite(serial) and serial >= FIRST_SERIAL:
+    if isinstance(serial, int | float | np.integer | np.floating) and not isinstance(serial, bool | np.bool_):
+        if not (np.isfinite(serial) and FIRST_SERIAL <= serial <= LAST_SERIAL):
+            raise CEOModelError(
+                name,
+                f"Trade date must be a date serial from {FIRST_SERIAL} (1 March 1900) to {LAST_SERIAL:,} (got {serial})",
+                ErrorKind.NUM,
+                (row, 1),
+            )
         return (EXCEL_EPOCH + np.timedelta64(int(np.floor(serial)), "D")).astype(dt.date)
     return value
 
@@ -84,7 +100,7 @@ def placements_table(value: object, name: str = "table") -> pd.DataFrame:
         if got != want:
             raise CEOModelError(name, f"header must be Trade date | Shares | Price; found {rows[0][col]!r}", ErrorKind.VALUE, (1, col + 1))
     body = rows[1:]
-    trade = [_date_or_raw(v) for v in body[:, 0]]
+    trade = [_date_or_raw(v, name, row) for row, v in enumerate(body[:, 0], start=2)]
     return pd.DataFrame({"Trade date": trade, "Shares": list(body[:, 1]), "Price": list(body[:, 2])}, dtype=object)
 
 
@@ -93,4 +109,4 @@ def table_with_header(frame: pd.DataFrame, date_columns=()) -> list[list]:
     out = frame.copy()
     for col in date_columns:
         out[col] = serials(np.array(out[col].tolist(), dtype="datetime64[D]")) if len(out) else []
-    return [list(out.columns)] + out.astype(object).values.tolist()
+    return [list(out.columns), *out.astype(object).values.tolist()]

@@ -245,7 +245,7 @@ def debenture_conversion_shares(principal, conversion_price):
 @excel_function
 def classb_exercise_price(closing_bid, market_price=None, cap=PROSPECTUS.classb_cap):
     """Class B warrant exercise price on a call: lesser of the cap and 97% (95% below $5.00) of the bid."""
-    return model.classb_exercise_price(closing_bid, market_price, _default(cap, PROSPECTUS.classb_cap))
+    return model.classb_exercise_price(closing_bid, _default(market_price, None), _default(cap, PROSPECTUS.classb_cap))
 
 
 # Dilution and listing ----------------------------------------------------------
