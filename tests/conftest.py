@@ -21,3 +21,12 @@ def require(available: bool, reason: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"required in CI but missing: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Both flavours built once with the prospectus defaults: {"udf": Built, "native": Built}."""
+    from workbook.generate import build
+
+    out = tmp_path_factory.mktemp("dist")
+    return {flavour: build(out, flavour) for flavour in ("udf", "native")}

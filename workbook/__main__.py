@@ -26,7 +26,7 @@ def _recalc(args: argparse.Namespace) -> int:
     except UnreadableWorkbook as exc:
         print(f"recalc: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # noqa: BLE001 — a hostile or broken file must never end in a traceback
+    except Exception as exc:
         print(f"recalc: cannot recalculate {source.name}: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
         return 2
     errors = sum(1 for v in values.values() if type(v).__name__ == "ExcelErrorValue")

@@ -384,7 +384,7 @@ def _inputs(terms: DealTerms) -> tuple:
             "ClassBShares", "Class B shares exercisable", t.classb_shares, Unit.SHARES, 0, BIG, Kind.WHOLE, f"{P} S-7"
         ),
         Section("Checks"),
-        Input("CheckTolerance", "Tolerance for equality checks", 0.005, Unit.USD, 0, 1, source="Half a cent"),
+        Input("EqualityTolerance", "Tolerance for equality checks", 0.005, Unit.USD, 0, 1, source="Half a cent"),
     )
 
 
@@ -841,13 +841,13 @@ CHECKS = (
     Check(
         "CheckLedger",
         "Ledger commissions add up to the commission on the total",
-        "=IF(ABS(LedgerCommissionTotal-TotalCommission)>CheckTolerance,1,0)",
+        "=IFERROR(IF(ABS(LedgerCommissionTotal-TotalCommission)>EqualityTolerance,1,0),1)",
     ),
-    Check("CheckProgrammeMax", "Cumulative gross within the programme maximum", "=IF(TotalGross>ProgrammeMaximum,1,0)"),
-    Check("CheckCap", "Compensation within the 8% cap", "=IF(CompensationHeadroom<0,1,0)"),
-    Check("CheckNasdaq", "Shares sold below the Nasdaq 20% line", "=IF(TotalShares>NasdaqCapacity,1,0)"),
-    Check("CheckPlacementRows", "Every placement row complete", "=IF(SUM(LedgerIncomplete)>0,1,0)"),
-    Check("CheckInputs", "Inputs valid", "=IF(SUM(InputFlags)>0,1,0)"),
+    Check("CheckProgrammeMax", "Cumulative gross within the programme maximum", "=IFERROR(IF(TotalGross>ProgrammeMaximum,1,0),1)"),
+    Check("CheckCap", "Compensation within the 8% cap", "=IFERROR(IF(CompensationHeadroom<0,1,0),1)"),
+    Check("CheckNasdaq", "Shares sold below the Nasdaq 20% line", "=IFERROR(IF(TotalShares>NasdaqCapacity,1,0),1)"),
+    Check("CheckPlacementRows", "Every placement row complete", "=IFERROR(IF(SUM(LedgerIncomplete)>0,1,0),1)"),
+    Check("CheckInputs", "Inputs valid", "=IFERROR(IF(SUM(InputFlags)>0,1,0),1)"),
 )
 
 OUTPUTS = (

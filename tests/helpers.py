@@ -1,0 +1,93 @@
+"""Reading built workbooks back, and the model's own answer for the same deal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import to_excel
+
+import model
+from workbook.template import ILLUSTRATIVE_PLACEMENTS, MARKET_HOLIDAYS
+
+
+def cached_values(path) -> dict[tuple[str, str], object]:
+    """Every non-empty cached value, dates as Excel serial numbers."""
+    wb = load_workbook(path, data_only=True)
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    out[(ws.title, cell.coordinate)] = as_number(cell.value)
+    return out
+
+
+def as_number(value):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return float(to_excel(value))
+    return value
+
+
+def close(a, b, rel: float = 1e-9) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return math.isclose(a, b, rel_tol=rel, abs_tol=1e-9)
+    return a == b
+
+
+def named(values: dict, names: dict[str, str], name: str):
+    sheet, cell = names[name].rsplit("!", 1)
+    return values.get((sheet.strip("'"), cell.replace("$", "")))
+
+
+def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUSTRATIVE_PLACEMENTS) -> dict[str, float]:
+    """What ``model/`` says the Outputs sheet must show for this deal."""
+    terms = terms.replace(holidays=terms.holidays or MARKET_HOLIDAYS)
+    ledger = model.placements(placements, terms)
+    s = terms.schedule
+    gross = float(ledger["Gross"].sum())
+    shares = float(ledger["Shares"].sum())
+    commission = model.fee(gross, s)
+    vwap = model.vwap(ledger["Shares"].to_numpy(), ledger["Price"].to_numpy())
+    warrant_shares = float(ledger["Warrant shares"].sum())
+    strike = model.warrant_strike(vwap, terms.warrant_premium)
+    value = model.warrant_value(
+        terms.last_sale_price,
+        strike,
+        terms.warrant_term_years,
+        terms.volatility,
+        terms.risk_free_rate,
+        terms.dividend_yield,
+    )
+    warrants_total = value * warrant_shares
+    net = model.net_proceeds(gross, s)
+    headroom = model.compensation_headroom(
+        gross, warrants_total, terms.expense_reimbursement, terms.retainer_allocation, s, terms.compensation_cap
+    )
+    capacity = model.nasdaq_20pct_capacity(terms.shares_outstanding)
+    return {
+        "OutTotalGross": gross,
+        "OutTotalCommission": commission,
+        "OutNetProceeds": net,
+        "OutEffectiveRate": model.effective_rate(gross, s),
+        "OutVWAP": vwap,
+        "OutWarrantShares": warrant_shares,
+        "OutWarrantStrike": strike,
+        "OutTotalWarrantValue": warrants_total,
+        "OutTotalCompensation": model.total_compensation(
+            gross, warrants_total, terms.expense_reimbursement, terms.retainer_allocation, s
+        ),
+        "OutCompensationPct": model.compensation_pct(
+            gross, warrants_total, terms.expense_reimbursement, terms.retainer_allocation, s
+        ),
+        "OutCompensationHeadroom": headroom,
+        "OutDilutionPct": model.dilution_pct(shares, terms.shares_outstanding),
+        "OutFullDilutionPct": model.dilution_pct(terms.options_warrants_outstanding, terms.shares_outstanding),
+        "OutNasdaqCapacity": capacity,
+        "OutRunwayMonths": model.runway_months(terms.cash + net - terms.issuer_other_expenses, terms.monthly_burn),
+        "OutOtherFee": model.other_fee(terms.other_maximum, terms.other_rate, terms.other_maximum),
+        "OutChecksTotal": int(headroom < 0) + int(gross > s.maximum) + int(shares > capacity),
+    }

@@ -1,0 +1,238 @@
+"""The generated workbooks: structure, formulas, cached values, and agreement with model/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+
+import pandas as pd
+import pytest
+from helpers import cached_values, close, expected_outputs, named
+from openpyxl import load_workbook
+
+import model
+from workbook.files import RefusedOverwrite
+from workbook.generate import build, named_values
+from workbook.layout import CALC, INPUT
+from workbook.recalc import compute, write_cached_values
+from workbook.template import ILLUSTRATIVE_PLACEMENTS
+
+SHEETS = [
+    "Cover",
+    "Inputs",
+    "Placements",
+    "Calculations",
+    "Conversions",
+    "Scenarios",
+    "Outputs",
+    "Checks",
+    "xlwings.conf",
+]
+FLAVOURS = ("udf", "native")
+
+
+@pytest.fixture(scope="module")
+def books(built):
+    return {f: load_workbook(built[f].path) for f in FLAVOURS}
+
+
+@pytest.fixture(scope="module")
+def cached(built):
+    return {f: cached_values(built[f].path) for f in FLAVOURS}
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_sheets_names_table_and_charts(books, flavour):
+    wb = books[flavour]
+    assert wb.sheetnames == SHEETS
+    for name in (
+        "Schedule",
+        "ScheduleRate",
+        "SharePrice",
+        "SharesOutstanding",
+        "Holidays",
+        "PlacementShares",
+        "TotalGross",
+        "TotalCommission",
+        "NetProceeds",
+        "OutNetProceeds",
+        "ChecksTotal",
+    ):
+        assert name in wb.defined_names, name
+    assert wb.defined_names["Schedule"].attr_text == "Inputs!$H$8:$J$10"
+    table = wb["Placements"].tables["PlacementsTable"]
+    assert table.ref == "A4:C54"  # header + room for 50 placements
+    assert [c.name for c in table.tableColumns] == ["Trade date", "Shares", "Price"]
+    assert len(wb["Outputs"]._charts) == 3
+    conf = wb["xlwings.conf"]
+    assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "udfs")
+    assert "ILLUSTRATIVE" in wb["Placements"]["A2"].value
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_every_input_is_validated_and_styled(built, books, flavour):
+    wb = books[flavour]
+    lay = built[flavour].layout
+    for sheet, cells in lay.cells.items():
+        ws = wb[sheet]
+        covered = [dv for dv in ws.data_validations.dataValidation]
+        for ref, spec in cells.items():
+            if spec.role != INPUT:
+                continue
+            assert any(ref in dv.sqref for dv in covered), f"{sheet}!{ref} has no data validation"
+            assert ws[ref].fill.fgColor.rgb.endswith("FFF2CC"), f"{sheet}!{ref} not styled as an input"
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_every_calculation_cell_is_a_formula_without_volatile_lookups(built, books, flavour):
+    wb = books[flavour]
+    count = 0
+    for sheet, ref, spec in built[flavour].layout.formula_cells():
+        value = wb[sheet][ref].value
+        assert isinstance(value, str) and value.startswith("="), f"{sheet}!{ref} holds {value!r}"
+        assert not re.search(r"\b(OFFSET|INDIRECT)\(", value)
+        count += spec.role == CALC
+    assert count > 1000
+
+
+def test_flavours_differ_only_in_calls(books):
+    udf, native = books["udf"]["Calculations"], books["native"]["Calculations"]
+    total = next(row for row in range(1, 200) if udf[f"A{row}"].value == "Commission on total gross")
+    assert udf[f"B{total}"].value == "=CEO_FEE(TotalGross,Schedule)"
+    assert native[f"B{total}"].value.startswith("=ROUND(SUMPRODUCT(")
+    for ws in books["native"].worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert not (isinstance(cell.value, str) and "CEO_" in cell.value and cell.value.startswith("=")), (
+                    cell.coordinate
+                )
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_cached_values_are_numbers_and_no_errors(built, cached, flavour):
+    values = cached[flavour]
+    errors = {k: v for k, v in values.items() if isinstance(v, str) and re.fullmatch(r"#[A-Z/0!?]+[!?A]?", v)}
+    assert errors == {}
+    for sheet, ref, _spec in built[flavour].layout.formula_cells():
+        assert (sheet, ref) in values, f"{sheet}!{ref} has no cached value"
+    frame = pd.read_excel(built[flavour].path, sheet_name="Outputs", header=None)
+    assert frame.iloc[3:20, 1].map(lambda v: isinstance(v, int | float)).all()
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_outputs_equal_model(built, cached, flavour):
+    expected = expected_outputs()
+    for name, value in expected.items():
+        got = named(cached[flavour], built[flavour].layout.names, name)
+        assert close(got, value), f"{flavour} {name}: workbook {got}, model {value}"
+
+
+def test_udf_and_native_flavours_agree_cell_by_cell(cached):
+    udf, native = cached["udf"], cached["native"]
+    assert set(udf) == set(native)
+    differing = [k for k in udf if not close(udf[k], native[k]) and k != ("Cover", "A7")]
+    assert differing == []
+
+
+def test_ledger_rows_match_model_ledger(built, cached):
+    ledger = model.placements(ILLUSTRATIVE_PLACEMENTS, model.PROSPECTUS.replace(holidays=_holidays()))
+    values = cached["udf"]
+    for i, row in ledger.iterrows():
+        r = 5 + i
+        assert close(values[("Calculations", f"F{r}")], row["Gross"])
+        assert close(values[("Calculations", f"K{r}")], row["Commission"])
+        assert close(values[("Calculations", f"M{r}")], row["Warrant shares"])
+        assert close(values[("Calculations", f"N{r}")], row["Warrant strike"])
+        settle = (row["Settlement date"] - dt.date(1899, 12, 30)).days
+        assert close(values[("Calculations", f"O{r}")], settle)
+    # the 3.85 placement: 130% is 5.005, Excel's ROUND gives 5.01
+    assert values[("Calculations", "N7")] == 5.01
+
+
+def _holidays():
+    from workbook.template import MARKET_HOLIDAYS
+
+    return MARKET_HOLIDAYS
+
+
+def test_checks_pass_with_defaults(built):
+    for flavour in FLAVOURS:
+        values = named_values(built[flavour], prefix="Check")
+        assert values and all(v == 0 for v in values.values()), values
+        assert named_values(built[flavour])["OutChecksTotal"] == 0
+
+
+def _edit_and_recalc(path, edits: dict[tuple[str, str], object], tmp_path, name: str):
+    wb = load_workbook(path)
+    for (sheet, ref), value in edits.items():
+        wb[sheet][ref] = value
+    edited = tmp_path / f"{name}_edited.xlsx"
+    wb.save(edited)
+    values = compute(edited)
+    out = tmp_path / f"{name}.xlsx"
+    write_cached_values(edited, values, out)
+    return out, values
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_placements_beyond_programme_maximum_fail_the_checks(built, tmp_path, flavour):
+    # 5,000,000 shares at $2.00 more: $27.7M in all, above the $25M programme.
+    edits = {("Placements", "A11"): dt.date(2002, 4, 8), ("Placements", "B11"): 5_000_000, ("Placements", "C11"): 2.0}
+    _out, values = _edit_and_recalc(built[flavour].path, edits, tmp_path, flavour)
+    names = built[flavour].layout.names
+    assert named(values, names, "CheckProgrammeMax") == 1
+    assert named(values, names, "ChecksTotal") >= 1
+    assert named(values, names, "OutChecksTotal") >= 1
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_an_invalid_input_fails_the_input_check(built, tmp_path, flavour):
+    names = built[flavour].layout.names
+    coverage = names["WarrantCoverage"].split("!")[1].replace("$", "")
+    _out, values = _edit_and_recalc(built[flavour].path, {("Inputs", coverage): 1.5}, tmp_path, flavour)  # 150%
+    assert named(values, names, "CheckInputs") == 1
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_changed_price_and_rate_flow_to_outputs(built, tmp_path, flavour):
+    lay = built[flavour].layout
+    price_ref = lay.names["SharePrice"].split("!")[1].replace("$", "")
+    rate_ref = lay.names["ScheduleRate"].split("!")[1].replace("$", "").split(":")[0]  # first tier's rate
+    out, values = _edit_and_recalc(
+        built[flavour].path, {("Inputs", price_ref): 6.00, ("Inputs", rate_ref): 0.05}, tmp_path, flavour
+    )
+    schedule = model.Schedule.from_rows([[0, 10e6, 0.05], [10e6, 20e6, 0.035], [20e6, 25e6, 0.03]])
+    terms = model.PROSPECTUS.replace(last_sale_price=6.00, schedule=schedule)
+    expected = expected_outputs(terms)
+    for name in ("OutTotalCommission", "OutNetProceeds", "OutTotalWarrantValue", "OutCompensationHeadroom"):
+        assert close(named(values, lay.names, name), expected[name]), name
+    assert expected["OutTotalCommission"] != expected_outputs()["OutTotalCommission"]
+    assert close(named(cached_values(out), lay.names, "OutTotalCommission"), expected["OutTotalCommission"])
+
+
+def test_cached_values_kept_with_formulas_and_full_recalc_on_open(built):
+    path = built["udf"].path
+    with zipfile.ZipFile(path) as archive:
+        workbook_xml = archive.read("xl/workbook.xml").decode()
+        assert 'fullCalcOnLoad="1"' in workbook_xml
+    wb = load_workbook(path)
+    assert wb["Outputs"]["B5"].value.startswith("=")
+    assert load_workbook(path, data_only=True)["Outputs"]["B5"].value == pytest.approx(
+        expected_outputs()["OutTotalCommission"]
+    )
+
+
+def test_build_refuses_to_overwrite_a_foreign_file(tmp_path):
+    foreign = tmp_path / "CEO_Model_native.xlsx"
+    foreign.write_bytes(b"someone else's workbook")
+    with pytest.raises(RefusedOverwrite):
+        build(tmp_path, "native")
+    assert foreign.read_bytes() == b"someone else's workbook"
+    assert not list(tmp_path.glob(".CEO_Model*"))  # no temp file left behind
+
+
+def test_build_replaces_its_own_file(built, tmp_path):
+    first = build(tmp_path, "native")
+    again = build(tmp_path, "native")
+    assert again.path == first.path and again.path.exists()
