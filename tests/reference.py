@@ -33,6 +33,11 @@ def D(x: object) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(str(x))
 
 
+def excel_value(x: float) -> Decimal:
+    """The decimal number Excel works with: a double shown to 15 significant digits."""
+    return Decimal(format(float(x), ".15g"))
+
+
 def _quantum(digits: int) -> Decimal:
     return Decimal(1).scaleb(-digits)
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from reference import excel_round, excel_rounddown, excel_roundup
+from reference import excel_round, excel_rounddown, excel_roundup, excel_value
 
 import model
 import udfs
@@ -304,7 +304,8 @@ def test_warrant_strike_rounds_the_decimal_half_up(fn):
 )
 def test_round_half_up_cases(x, digits, expected):
     assert float(model.round_half_up(x, digits)) == expected
-    assert float(excel_round(Decimal(repr(expected)), digits)) == expected  # the reference agrees
+    # the decimal reference on the 15 significant digits Excel shows agrees with the hand value
+    assert float(excel_round(excel_value(x), digits)) == expected
 
 
 @pytest.mark.parametrize(
@@ -323,6 +324,9 @@ def test_round_half_up_cases(x, digits, expected):
 def test_round_down_and_up_cases(x, digits, down, up):
     assert float(model.round_down(x, digits)) == down
     assert float(model.round_up(x, digits)) == up
+    # the decimal reference on the 15 significant digits Excel shows agrees with the hand values
+    assert float(excel_rounddown(excel_value(x), digits)) == down
+    assert float(excel_roundup(excel_value(x), digits)) == up
 
 
 def test_reference_rounding_matches_the_hand_cases():
