@@ -57,6 +57,8 @@ def write_workbook(lay: L.Layout, path) -> None:
         for ref, spec in lay.cells.get(name, {}).items():
             cell = ws[ref]
             cell.value = spec.value
+            if spec.role not in L.FORMULA_ROLES and isinstance(spec.value, str) and spec.value.startswith("="):
+                cell.data_type = "s"  # text such as "=1+2" typed into an input stays text (no formula injection)
             for attr, style in STYLES.get(spec.role, {}).items():
                 setattr(cell, attr, style)
             if spec.unit is not None and spec.role not in (L.UNIT,):

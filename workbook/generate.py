@@ -35,11 +35,19 @@ def build(
     terms: DealTerms = model.PROSPECTUS,
     placements: pd.DataFrame | None = None,
     force: bool = False,
+    *,
+    sheets: tuple | None = None,
+    target: Path | None = None,
 ) -> Built:
-    """Write one flavour's workbook into ``out_dir`` with every formula's value cached."""
-    target = Path(out_dir) / FILE_NAMES[flavour]
+    """Write one flavour's workbook into ``out_dir`` with every formula's value cached.
+
+    ``sheets`` replaces ``template(terms, placements)`` (template refresh passes
+    the current template carrying an old workbook's inputs); ``target`` replaces
+    ``out_dir``/the flavour's file name.
+    """
+    target = Path(target) if target is not None else Path(out_dir) / FILE_NAMES[flavour]
     check_overwrite(target, force)
-    lay = build_layout(flavour, template(terms, placements))
+    lay = build_layout(flavour, sheets if sheets is not None else template(terms, placements))
     with tempfile.TemporaryDirectory() as tmp, atomic_target(target) as final:
         plain = Path(tmp) / FILE_NAMES[flavour]
         write_workbook(lay, plain)
