@@ -1,42 +1,278 @@
-"""Reading workbooks from anywhere: refuse what is not a sane .xlsx before parsing it."""
+"""Reading workbooks from anywhere: refuse what is not a sane .xlsx before parsing it.
+
+:func:`check_package` runs before openpyxl or ``formulas`` see a file. It
+streams every part of the zip once, with bounded memory, and refuses with a
+one-line :class:`UnreadableWorkbook` message:
+
+- a missing file, a file that is not a zip, a zip without ``xl/workbook.xml``,
+  a truncated or corrupt zip (CRC checked on every part);
+- a zip bomb: a part or the whole package expanding beyond the limits below,
+  or compressing better than :data:`MAX_RATIO` to one, or too many parts;
+- any DTD in any XML part (no Office file has one): this refuses entity
+  expansion ("billion laughs") and external entities before any parser that
+  would resolve them is involved (openpyxl itself parses with defusedxml);
+- a sheet beyond :data:`MAX_CELLS` cells or :data:`MAX_ROWS` rows in total, a
+  cell beyond row :data:`MAX_ROW` or column :data:`MAX_COLUMN`, or a used
+  range larger than :data:`MAX_AREA` cells (loaders iterate over the used
+  range, so two far-apart cells are as costly as a full sheet);
+- a formula longer than Excel's own limit of 8,192 characters.
+
+It reports, without refusing, macros and other active content (VBA project,
+Excel 4 macro sheets, ActiveX, OLE objects — never executed by this project)
+and links to other workbooks (``xl/externalLinks`` parts, ``[1]Sheet!A1`` or
+``'C:\\dir\\[file.xlsx]Sheet'!A1`` references in formulas and defined names),
+unless ``allow_external_links`` is false: the ``formulas`` engine would open
+the linked files from disk, so recalculation refuses such workbooks.
+"""
 
 from __future__ import annotations
 
+import re
+import struct
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_PACKAGE_BYTES = 200 * 1024 * 1024  # uncompressed total of all parts
 MAX_PART_BYTES = 100 * 1024 * 1024
-MAX_RATIO = 200  # decompressed ÷ compressed, per part
+MAX_RATIO = 200  # decompressed ÷ compressed, per part above 1 MB
+MAX_PARTS = 10_000
+MAX_CELLS = 100_000  # cells in all sheets together; the CEO model has about 6,000
+MAX_ROWS = 100_000  # <row> elements in all sheets together
+MAX_ROW = 100_000  # last row a cell may be in
+MAX_COLUMN = 16_384  # XFD, Excel's last column
+MAX_AREA = 2_000_000  # cells in one sheet's used range (bounding box of its cells)
+MAX_FORMULA_CHARS = 8_192  # Excel's limit on formula length
+CHUNK = 1 << 20
+
+ACTIVE_CONTENT = ("xl/vbaProject.bin", "xl/macrosheets/", "xl/activeX/", "xl/embeddings/oleObject", "xl/dialogsheets/")
+_EXTERNAL_REF = re.compile(r"\[[^\]]+\](?:[\w.]+|[^'!\[\]]*')?!")
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 
 
 class UnreadableWorkbook(Exception):
     """The file is not a workbook we can safely read; the message says why in one line."""
 
 
-def check_package(path: Path) -> None:
-    """Refuse missing, non-zip, truncated or zip-bomb files before any XML is parsed."""
+@dataclass
+class PackageInfo:
+    """What :func:`check_package` found in a package it accepted."""
+
+    macros: list[str] = field(default_factory=list)  # parts with active content
+    external_links: list[str] = field(default_factory=list)  # where: part names, "Sheet!A1" cells or names
+    cells: int = 0
+    rows: int = 0
+
+    @property
+    def has_macros(self) -> bool:
+        return bool(self.macros)
+
+
+def check_package(path: Path, *, allow_external_links: bool = False) -> PackageInfo:
+    """Refuse what cannot be read safely (see the module docstring); describe what can."""
     path = Path(path)
     if not path.is_file():
         raise UnreadableWorkbook(f"{path}: no such file")
+    name = path.name
+    info = PackageInfo()
     try:
+        _check_entry_count(path)
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            if len(infos) > MAX_PARTS:
+                raise UnreadableWorkbook(f"{name}: {len(infos):,} parts, above the limit of {MAX_PARTS:,}")
             names = {i.filename for i in infos}
             if "xl/workbook.xml" not in names:
-                raise UnreadableWorkbook(f"{path.name}: not an Excel workbook (no xl/workbook.xml)")
+                raise UnreadableWorkbook(f"{name}: not an Excel workbook (no xl/workbook.xml)")
             total = 0
-            for info in infos:
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if info.file_size > MAX_PART_BYTES or (info.file_size > 1_000_000 and ratio > MAX_RATIO):
-                    raise UnreadableWorkbook(f"{path.name}: part {info.filename} expands to {info.file_size:,} bytes (zip bomb?)")
+            for item in infos:
+                total += item.file_size
+                ratio = item.file_size / max(item.compress_size, 1)
+                if item.file_size > MAX_PART_BYTES or (item.file_size > 1_000_000 and ratio > MAX_RATIO):
+                    raise UnreadableWorkbook(
+                        f"{name}: part {item.filename} expands to {item.file_size:,} bytes (zip bomb?)"
+                    )
             if total > MAX_PACKAGE_BYTES:
-                raise UnreadableWorkbook(f"{path.name}: expands to {total:,} bytes, above the {MAX_PACKAGE_BYTES:,} limit")
-            bad = archive.testzip()
-            if bad:
-                raise UnreadableWorkbook(f"{path.name}: corrupt part {bad}")
+                raise UnreadableWorkbook(f"{name}: expands to {total:,} bytes, above the {MAX_PACKAGE_BYTES:,} limit")
+            sheets = _worksheet_parts(names)
+            info.macros = sorted(n for n in names if n.startswith(ACTIVE_CONTENT))
+            info.external_links = sorted(n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
+            scan = _Scan(name, info)
+            for item in infos:
+                scan.part(archive, item, sheets.get(item.filename))
+            if _macro_content_type(archive) and not info.macros:
+                info.macros.append("[Content_Types].xml (macro-enabled)")
     except zipfile.BadZipFile as exc:
-        raise UnreadableWorkbook(f"{path.name}: not a valid .xlsx (zip) file: {exc}") from None
+        raise UnreadableWorkbook(f"{name}: not a valid .xlsx (zip) file: {exc}") from None
+    except (EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
+        raise UnreadableWorkbook(f"{name}: corrupt or unsupported zip: {exc}") from None
     except OSError as exc:
-        raise UnreadableWorkbook(f"{path.name}: cannot be read: {exc}") from None
+        raise UnreadableWorkbook(f"{name}: cannot be read: {exc}") from None
+    if info.external_links and not allow_external_links:
+        raise UnreadableWorkbook(
+            f"{name}: links to other workbooks ({', '.join(info.external_links[:3])}); "
+            "recalculating would open those files — remove the links (Data > Edit Links > Break Link) first"
+        )
+    return info
+
+
+def _check_entry_count(path: Path) -> None:
+    """Read the zip's end record before ``zipfile`` builds one object per entry."""
+    size = path.stat().st_size
+    with path.open("rb") as fp:
+        fp.seek(max(0, size - 65_557))
+        tail = fp.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return  # zipfile reports the missing end record with its own message
+    entries = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+    directory_size = struct.unpack("<I", tail[at + 12 : at + 16])[0]
+    if entries > MAX_PARTS or directory_size > MAX_PARTS * 1_000:
+        raise UnreadableWorkbook(f"{path.name}: {entries:,} parts, above the limit of {MAX_PARTS:,}")
+
+
+def _worksheet_parts(names: set[str]) -> dict[str, str]:
+    """``{part: kind}`` of parts whose contents are scanned for cells and formulas."""
+    kinds = {}
+    for n in names:
+        if n.startswith(("xl/worksheets/", "xl/macrosheets/", "xl/dialogsheets/")) and n.endswith(".xml"):
+            kinds[n] = "sheet"
+        elif n == "xl/workbook.xml":
+            kinds[n] = "book"
+    return kinds
+
+
+def _macro_content_type(archive: zipfile.ZipFile) -> bool:
+    try:
+        head = archive.open("[Content_Types].xml").read(200_000)
+    except KeyError:
+        return False
+    return b"macroEnabled" in head or b"vbaProject" in head
+
+
+class _Scan:
+    """Stream one part through a DTD-refusing expat parser with a counting target (no tree is built)."""
+
+    def __init__(self, name: str, info: PackageInfo):
+        self.name = name
+        self.info = info
+
+    def part(self, archive: zipfile.ZipFile, item: zipfile.ZipInfo, kind: str | None) -> None:
+        is_xml = item.filename.endswith((".xml", ".rels", ".vml")) or item.filename == "[Content_Types].xml"
+        with archive.open(item) as stream:
+            if not is_xml:
+                while stream.read(CHUNK):  # decompress and check the CRC
+                    pass
+                return
+            from defusedxml import DefusedXmlException
+            from defusedxml.ElementTree import DefusedXMLParser, ParseError
+
+            target = _Target(self, item.filename, kind)
+            parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+            try:
+                while chunk := stream.read(CHUNK):
+                    parser.feed(chunk)
+                parser.close()
+            except DefusedXmlException:
+                raise UnreadableWorkbook(
+                    f"{self.name}: part {item.filename} declares a DTD or entities "
+                    "(XML entity expansion or external entity attack?); Office files never do"
+                ) from None
+            except ParseError as exc:
+                if kind is None and not item.filename.startswith(("xl/", "[Content_Types]")):
+                    return  # malformed docProps and the like: loaders ignore or tolerate them
+                raise UnreadableWorkbook(f"{self.name}: part {item.filename} is not well-formed XML: {exc}") from None
+
+
+class _Target:
+    """Counts rows and cells of a sheet, measures formulas and looks for links to other workbooks."""
+
+    def __init__(self, scan: _Scan, part: str, kind: str | None):
+        self.scan, self.part, self.kind = scan, part, kind
+        self.text: list[str] | None = None  # collecting the text of a formula or defined name
+        self.length = 0
+        self.where = ""
+        self.row = 0
+        self.column = 0
+        self.bounds = [MAX_ROW + 1, 0, MAX_COLUMN + 1, 0]  # min row, max row, min col, max col
+
+    def fail(self, message: str) -> None:
+        raise UnreadableWorkbook(f"{self.scan.name}: {message}")
+
+    def start(self, tag: str, attrib: dict) -> None:
+        if self.kind is None:
+            return
+        local = tag.rpartition("}")[2]
+        info = self.scan.info
+        if self.kind == "sheet":
+            if local == "row":
+                info.rows += 1
+                if info.rows > MAX_ROWS:
+                    self.fail(f"more than {MAX_ROWS:,} rows in its sheets ({self.part}); refusing to load it")
+                r = attrib.get("r")
+                self.row = int(r) if r and r.isdigit() else self.row + 1
+                self.column = 0
+                if self.row > MAX_ROW:
+                    self.fail(f"{self.part} has a row at {self.row:,}, beyond the limit of {MAX_ROW:,} rows")
+            elif local == "c":
+                info.cells += 1
+                if info.cells > MAX_CELLS:
+                    self.fail(f"more than {MAX_CELLS:,} cells in its sheets ({self.part}); refusing to load it")
+                self.locate(attrib.get("r"))
+            elif local == "f":
+                self.text, self.length = [], 0
+        elif self.kind == "book" and local == "definedName":
+            self.text, self.length = [], 0
+            self.where = f"defined name {attrib.get('name', '?')}"
+
+    def locate(self, ref: str | None) -> None:
+        m = _CELL_REF.match(ref or "")
+        if m:
+            column = 0
+            for ch in m.group(1):
+                column = column * 26 + ord(ch) - 64
+            self.row, self.column = int(m.group(2)), column
+        else:
+            self.column += 1
+        self.where = ref or f"row {self.row}"
+        if self.row > MAX_ROW:
+            self.fail(f"{self.part} has a cell at row {self.row:,}, beyond the limit of {MAX_ROW:,} rows")
+        if self.column > MAX_COLUMN:
+            self.fail(f"{self.part} has a cell beyond column XFD")
+        b = self.bounds
+        b[0], b[1] = min(b[0], self.row), max(b[1], self.row)
+        b[2], b[3] = min(b[2], self.column), max(b[3], self.column)
+        if (b[1] - b[0] + 1) * (b[3] - b[2] + 1) > MAX_AREA:
+            self.fail(
+                f"{self.part} uses a range of more than {MAX_AREA:,} cells (up to {self.where}); refusing to load it"
+            )
+
+    def data(self, text: str) -> None:
+        if self.text is None:
+            return
+        self.length += len(text)
+        if self.length > MAX_FORMULA_CHARS:
+            what = "formula" if self.kind == "sheet" else self.where
+            self.fail(
+                f"{self.part}: {what} at {self.where} is longer than Excel's limit of {MAX_FORMULA_CHARS:,} characters"
+                if self.kind == "sheet"
+                else f"{what} is longer than Excel's limit of {MAX_FORMULA_CHARS:,} characters"
+            )
+        self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        if self.text is None:
+            return
+        local = tag.rpartition("}")[2]
+        if local not in ("f", "definedName"):
+            return
+        text = "".join(self.text)
+        self.text = None
+        if _EXTERNAL_REF.search(text):
+            sheet = self.part.rsplit("/", 1)[-1]
+            self.scan.info.external_links.append(
+                f"{sheet}:{self.where}" if self.kind == "sheet" else f"{self.where} ({text[:60]})"
+            )
+
+    def close(self) -> None:
+        return None
