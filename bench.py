@@ -114,6 +114,68 @@ def bench_ceo_fee() -> None:
     print(f"  agreement: max |array − loop| = {loop_gap:.2g} $, max |array − bare numpy| = {bare_gap:.2g} $")
 
 
+# --- workbook recalculation ------------------------------------------------------------------------------------------
+
+
+def _placements(n: int):
+    """``n`` placements on consecutive business days, $16M in all for n = 1,000 ($4 × 4,000 shares each)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    days = np.busday_offset(np.datetime64("2001-11-05"), np.arange(n), roll="forward")
+    prices = np.round(4.0 + 0.25 * np.sin(np.arange(n)), 2)
+    shares = np.full(n, max(1, int(16_000_000 / n / 4.0)))
+    return pd.DataFrame({"Trade date": [d.astype(dt.date) for d in days], "Shares": shares, "Price": prices})
+
+
+@benchmark(
+    "recalc", "headless recalc of the udf flavour vs LibreOffice recalculating the native flavour (fresh processes)"
+)
+def bench_recalc() -> None:
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from workbook import libreoffice
+    from workbook.generate import build
+    from workbook.recalc import compute
+
+    if not libreoffice.available():
+        print("  skipped: LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+        return
+    cases = (
+        ("prospectus deal (6 placements)", None),
+        ("50 placements", _placements(50)),
+        ("1,000 placements", _placements(1000)),
+    )
+    print("  median of 5 fresh processes each; ours = python -m workbook recalc (load + compile + calculate + write)")
+    for label, placements in cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            udf, native = (build(tmp, f, placements=placements) for f in ("udf", "native"))
+            cells = sum(1 for _ in udf.layout.formula_cells())
+            ours_cmd = [sys.executable, "-m", "workbook", "recalc", str(udf.path), "-o", str(tmp / "ours.xlsx")]
+            t_ours = median_time(
+                lambda cmd=ours_cmd: subprocess.run(cmd, check=True, capture_output=True), repeats=5, warmup=0
+            )
+            t_lo = median_time(
+                lambda src=native.path, out=tmp / "lo": libreoffice.convert(
+                    src, out, "xlsx:Calc MS Excel 2007 XML", recalculate=True
+                ),
+                repeats=5,
+                warmup=0,
+            )
+            start = time.perf_counter()
+            compute(udf.path)
+            t_compute = time.perf_counter() - start
+        print(
+            f"  {label:<32} {cells:>6} formula cells: ours {_seconds(t_ours)}, LibreOffice {_seconds(t_lo)}, "
+            f"ratio {t_ours / t_lo:5.2f}× (in-process compute alone {_seconds(t_compute)})"
+        )
+    print("  goal: ours no slower than LibreOffice (ratio ≤ 1)")
+
+
 # --- driver ----------------------------------------------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from workbook.spec import (
     Strip,
     Unit,
 )
-from workbook.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, SOURCE, VERSION
+from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, SOURCE, VERSION
 
 # Roles of cells. Inputs are what a user may change; calc/check/output cells
 # must keep the template's formula.
@@ -257,20 +257,18 @@ class _Builder:
 
     def placements(self, sheet: Sheet) -> None:
         s = sheet.name
-        note, rows = sheet.parts
+        note, rows, capacity = sheet.parts
         self.title(s, "Placements")
         self.lay.put(s, "A2", CellSpec(note.text, WARNING if note.style == "warning" else SUBTITLE))
         headers = ("Trade date", "Shares", "Price")
         units = (Unit.DATE, Unit.SHARES, Unit.PRICE)
         header_row = PLACEMENTS_FIRST_ROW - 1
-        last_row = PLACEMENTS_FIRST_ROW + PLACEMENT_ROWS - 1
-        if len(rows) > PLACEMENT_ROWS:
-            raise ValueError(f"the Placements table holds {PLACEMENT_ROWS} rows; got {len(rows)} placements")
+        last_row = PLACEMENTS_FIRST_ROW + capacity - 1
         for j, (head, unit) in enumerate(zip(headers, units, strict=True)):
             c = col(j + 1)
             self.lay.put(s, f"{c}{header_row}", CellSpec(head, HEADER))
             values = list(rows[head]) if head in rows else []
-            for i in range(PLACEMENT_ROWS):
+            for i in range(capacity):
                 value = values[i] if i < len(values) else None
                 if isinstance(value, pd.Timestamp):
                     value = value.date()

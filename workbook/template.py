@@ -37,7 +37,7 @@ from workbook.spec import (
 
 VERSION = "0.1.0"
 SOURCE = "NeoTherapeutics, Inc. prospectus supplement, November 1, 2001 (agent: Cantor Fitzgerald & Co.)"
-PLACEMENT_ROWS = 50
+PLACEMENT_ROWS = 50  # the Placements table always has room for at least this many
 PLACEMENTS_FIRST_ROW = 5
 PLACEMENTS_TABLE = "PlacementsTable"
 FLAVOURS = ("udf", "native")
@@ -499,14 +499,14 @@ def _blocks(terms: DealTerms) -> tuple:
     )
 
 
-def _ledger() -> RowTable:
+def _ledger(capacity: int) -> RowTable:
     fee = native_fee
     return RowTable(
         key="Ledger",
         title="Placement ledger (one row per row of the Placements table)",
         source_sheet="Placements",
         source_first_row=PLACEMENTS_FIRST_ROW,
-        rows=PLACEMENT_ROWS,
+        rows=capacity,
         source_columns=("A", "B", "C"),
         columns=(
             Column("date", "Trade date", Unit.DATE, "={src:0}", name="LedgerDates"),
@@ -915,10 +915,16 @@ CHARTS = (
 )
 
 
+def placement_capacity(placements: int) -> int:
+    """Rows of the Placements table: at least PLACEMENT_ROWS, and room for every placement."""
+    return max(PLACEMENT_ROWS, placements)
+
+
 def template(terms: DealTerms = model.PROSPECTUS, placements: pd.DataFrame | None = None) -> tuple[Sheet, ...]:
     """The workbook's sheets for ``terms`` and a placement schedule (illustrative by default)."""
     rows = ILLUSTRATIVE_PLACEMENTS if placements is None else placements
     illustrative = placements is None
+    capacity = placement_capacity(len(rows))
     return (
         Sheet(
             "Cover",
@@ -959,10 +965,11 @@ def template(terms: DealTerms = model.PROSPECTUS, placements: pd.DataFrame | Non
                     "warning" if illustrative else "subtitle",
                 ),
                 rows,
+                capacity,
             ),
             "FFF2CC",
         ),
-        Sheet("Calculations", "Calculations", (_ledger(), *_totals(), _fee_curve())),
+        Sheet("Calculations", "Calculations", (_ledger(capacity), *_totals(), _fee_curve())),
         Sheet("Conversions", "Conversions", _debentures()),
         Sheet("Scenarios", "Scenarios", (_scenarios(),)),
         Sheet("Outputs", "Outputs", (OUTPUTS, COMPENSATION_CHART, CHARTS), "C6E0B4"),
