@@ -1,6 +1,12 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
 python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force]
+python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
+
+--refresh rebuilds OLD with the current template, carrying every input (see
+workbook/refresh.py); exit 0 when everything was carried, 1 when something
+could not be mapped (NEW is still written; the report says what and why),
+2 when OLD cannot be read or NEW may not be written.
 """
 
 from __future__ import annotations
@@ -25,7 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terms", type=Path, help="JSON object of deal terms to override")
     parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
     parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs to PNG")
+    parser.add_argument("--refresh", type=Path, metavar="OLD", help="rebuild OLD with the current template")
+    parser.add_argument("-o", "--output", type=Path, metavar="NEW", help="with --refresh: where to write")
     args = parser.parse_args(argv)
+    if args.refresh:
+        return _refresh(args)
+    if args.output:
+        parser.error("-o/--output goes with --refresh; use --out DIR for a build")
 
     try:
         terms = read_terms(args.terms) if args.terms else model.PROSPECTUS
@@ -52,6 +64,26 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_picture:
         _picture(built)
     return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from workbook.refresh import refresh, report
+    from workbook.safety import UnreadableWorkbook
+
+    flavour = None if args.flavour == "both" else args.flavour
+    try:
+        done = refresh(args.refresh, args.output, flavour=flavour, force=args.force)
+    except (UnreadableWorkbook, RefusedOverwrite, CEOModelError, OSError, ValueError) as exc:
+        print(f"build.py --refresh: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a hostile or broken file must never end in a traceback
+        print(
+            f"build.py --refresh: cannot refresh {args.refresh.name}: {type(exc).__name__}: {str(exc)[:200]}",
+            file=sys.stderr,
+        )
+        return 2
+    print(report(done))
+    return 0 if done.complete else 1
 
 
 def _picture(built) -> None:

@@ -26,7 +26,7 @@ import model
 from workbook.layout import Layout, build_layout
 from workbook.safety import PackageInfo, check_package
 from workbook.spec import Input, InputBlock, Sheet
-from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, template
+from workbook.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, template
 
 PLACEMENT_HEADERS = ("Trade date", "Shares", "Price")
 MAX_BLOCK_ROWS = 1_000
@@ -263,16 +263,21 @@ def _placements(book, cached, result: InputsRead) -> tuple[pd.DataFrame, bool]:
     note = ws["A2"].value
     illustrative = isinstance(note, str) and note.upper().startswith("ILLUSTRATIVE")
     first, last = PLACEMENTS_FIRST_ROW, None
-    table = ws.tables.get(PLACEMENTS_TABLE)
-    if table is not None:
-        c1, r1, c2, r2 = range_boundaries(table.ref)
-        if (c1, c2) == (1, 3) and r1 == PLACEMENTS_FIRST_ROW - 1:
+    found = name_destination(book, "PlacementShares")  # the rows the formulas count
+    if found and found[0] == ws.title:
+        c1, r1, c2, r2 = range_boundaries(found[1])
+        if (c1, c2, r1) == (2, 2, first):
             last = r2
-        else:
-            result.notes.append(f"Placements: {PLACEMENTS_TABLE} spans {table.ref}; rows read from A{first}")
+    table = ws.tables.get(PLACEMENTS_TABLE)
+    if last is None and table is not None:
+        c1, r1, c2, r2 = range_boundaries(table.ref)
+        if (c1, c2, r1) == (1, 3, first - 1):
+            last = r2
     if last is None:
-        found = name_destination(book, "PlacementShares")
-        last = range_boundaries(found[1])[3] if found and found[0] == "Placements" else first - 1
+        last = first + PLACEMENT_ROWS - 1
+        result.notes.append(
+            f"Placements: neither PlacementShares nor {PLACEMENTS_TABLE} found; rows {first}–{last} read"
+        )
     last_filled = max(
         (r for r in range(first, ws.max_row + 1) for c in range(1, 4) if _filled(ws.cell(row=r, column=c).value)),
         default=first - 1,

@@ -6,6 +6,7 @@ is never mistaken for a reference, a name or a number.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -18,7 +19,6 @@ _SHEET = re.compile(r"^(?P<sheet>'(?:[^']|'')+'|[^'!]+)!(?P<rest>.+)$")
 _CELLS = re.compile(r"^(\$?)([A-Z]{1,3})(\$?)(\d+)(?::(\$?)([A-Z]{1,3})(\$?)(\d+))?$")
 _COLS = re.compile(r"^(\$?)([A-Z]{1,3}):(\$?)([A-Z]{1,3})$")
 _ROWS = re.compile(r"^(\$?)(\d+):(\$?)(\d+)$")
-_NAME = re.compile(r"^[A-Z_\\][A-Z0-9_.\\?]*$")
 _EXTERNAL = re.compile(r"\[[^\]]+\](?:[\w.]+|[^'!\[\]]*')?!")
 _SIMPLE_SHEET = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -33,10 +33,11 @@ class Ref:
     external: bool = False
 
 
-def tokens(text: str) -> list[Token] | None:
-    """The tokens of ``text`` (with its ``=``), None when it cannot be tokenised."""
+@functools.lru_cache(maxsize=65_536)
+def tokens(text: str) -> tuple[Token, ...] | None:
+    """The tokens of ``text`` (with its ``=``), None when it cannot be tokenised (cached: do not mutate)."""
     try:
-        return Tokenizer(text if text.startswith("=") else "=" + text).items
+        return tuple(Tokenizer(text if text.startswith("=") else "=" + text).items)
     except (TokenizerError, IndexError, ValueError):
         return None
 

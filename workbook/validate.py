@@ -270,7 +270,16 @@ class _Validator:
                 )
                 continue
             actual = self.canonical(defined.attr_text or "")
-            if actual != expected:
+            target = parse_ref(defined.attr_text or "")
+            if target and target[0] not in book.sheetnames:
+                self.add(
+                    "S002",
+                    where_sheet,
+                    first,
+                    f"defined name {name} points to {defined.attr_text}, on a sheet that does not exist; "
+                    f"the template has {ref}",
+                )
+            elif actual != expected:
                 self.add(
                     "S002",
                     where_sheet,
