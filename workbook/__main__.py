@@ -2,13 +2,37 @@
 
 Exit codes: 0 success (validate: no errors), 1 validate found errors,
 2 the file cannot be read or written.
+
+Files may come from anywhere: before any parsing, :func:`workbook.safety.check_package`
+refuses non-workbooks, zip bombs, DTDs (entity expansion, external entities),
+oversized sheets and over-long formulas; the stdlib XML parsers are defused;
+a run is stopped after ``CEO_WORKBOOK_TIMEOUT`` seconds (default 600).
+Macros are never run: recalc keeps them as they are and warns; validate
+reports them (A008). recalc refuses workbooks linked to other workbooks,
+since evaluating them would open those files.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
+
+DEFAULT_TIMEOUT = 600
+
+
+class _TimedOut(BaseException):  # not caught by the commands' "except Exception"
+    pass
+
+
+def _harden() -> None:
+    """Defused XML everywhere (openpyxl honours defusedxml; the stdlib parsers are patched too)."""
+    os.environ["OPENPYXL_DEFUSEDXML"] = "True"
+    import defusedxml
+
+    defusedxml.defuse_stdlib()
 
 
 def _recalc(args: argparse.Namespace) -> int:
@@ -19,7 +43,13 @@ def _recalc(args: argparse.Namespace) -> int:
     source = Path(args.input)
     target = Path(args.output) if args.output else source
     try:
-        check_package(source)
+        package = check_package(source)
+        if package.has_macros:
+            print(
+                f"recalc: warning: {source.name} contains macros or active content ({', '.join(package.macros[:3])}); "
+                "they are not run and are kept unchanged",
+                file=sys.stderr,
+            )
         values = compute(source)
         with atomic_target(target) as tmp:
             written = write_cached_values(source, values, tmp)
@@ -41,7 +71,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workbook", description="Recalculate or validate a CEO model workbook.")
+    parser = argparse.ArgumentParser(
+        prog="python -m workbook", description="Recalculate or validate a CEO model workbook."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     recalc = commands.add_parser("recalc", help="evaluate every formula and store the values as cached values")
     recalc.add_argument("input")
@@ -53,7 +85,26 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("--recalc", action="store_true", help="also recalculate and report failing checks")
     validate.set_defaults(run=_validate)
     args = parser.parse_args(argv)
-    return args.run(args)
+    _harden()
+    timeout = int(os.environ.get("CEO_WORKBOOK_TIMEOUT", DEFAULT_TIMEOUT))
+    if timeout > 0 and hasattr(signal, "SIGALRM"):
+
+        def stop(_signum, _frame):
+            raise _TimedOut
+
+        signal.signal(signal.SIGALRM, stop)
+        signal.alarm(timeout)
+    try:
+        return args.run(args)
+    except _TimedOut:
+        print(f"{args.command}: gave up after {timeout} s (CEO_WORKBOOK_TIMEOUT)", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"{args.command}: ran out of memory reading the file", file=sys.stderr)
+        return 2
+    finally:
+        if timeout > 0 and hasattr(signal, "SIGALRM"):
+            signal.alarm(0)
 
 
 if __name__ == "__main__":
