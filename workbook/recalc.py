@@ -115,8 +115,14 @@ def _result(result, array_type, error):
 _KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>(?:[^']|'')+)'!(?P<ref>[A-Z]+\d+(?::[A-Z]+\d+)?)$")
 
 
-def compute(path: str | Path) -> dict[tuple[str, str], Value]:
-    """Evaluate every formula of ``path``: ``{(sheet, "A1"): value}`` for each formula cell."""
+def compute(path: str | Path, timings: dict[str, float] | None = None) -> dict[tuple[str, str], Value]:
+    """Evaluate every formula of ``path``: ``{(sheet, "A1"): value}`` for each formula cell.
+
+    ``timings``, when given, receives the seconds spent loading (parsing and
+    compiling every formula) and calculating.
+    """
+    import time
+
     import formulas
     import schedula as sh
     from formulas.functions import XlError
@@ -128,8 +134,12 @@ def compute(path: str | Path) -> dict[tuple[str, str], Value]:
     wb = load_workbook(path, read_only=True)
     real_names = {name.upper(): name for name in wb.sheetnames}
     wb.close()
+    start = time.perf_counter()
     model = formulas.ExcelModel().loads(str(path)).finish()
+    loaded = time.perf_counter()
     solution = model.calculate()
+    if timings is not None:
+        timings.update(load=loaded - start, calculate=time.perf_counter() - loaded)
     values: dict[tuple[str, str], Value] = {}
     for key, result in solution.items():
         m = _KEY.match(key)
