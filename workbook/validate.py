@@ -164,8 +164,12 @@ def _shown(value) -> str:
         return plain(value).isoformat()
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, bool):
+        return repr(value).upper()
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.10g}"
+        return f"{value:,.10g}" if abs(value) < 1e15 else repr(value)
     return repr(value)
 
 
@@ -520,8 +524,8 @@ class _Validator:
         for (sheet, ref), spec in self.required_inputs().items():
             if self.ws(sheet) is None:
                 continue
-            value, _ = self.input_value(sheet, ref)
-            if _empty(value):
+            value, text = self.input_value(sheet, ref)
+            if text is None and _empty(value):
                 users = graph.users_of(self.actual[sheet], ref)
                 use = (
                     f"{len(users)} formula(s) use it, e.g. {users[0]}"
