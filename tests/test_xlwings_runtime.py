@@ -313,7 +313,7 @@ def test_all_25_functions_were_called(runtime):
 def test_out_of_domain_number_is_the_num_error_value_and_its_message_is_logged(runtime):
     assert value(runtime, "fee_negative") == [[NUM_ERROR]]
     assert runtime["results"]["fee_negative"]["log"] == [
-        "WARNING ceo_model.udfs: CEO_FEE: gross at row 1, column 1: must not be negative (got -1)"
+        "WARNING ceo_model.udfs: CEO_FEE: gross: must not be negative (got -1)"
     ]
     assert value(runtime, "fee_above_maximum") == [[NUM_ERROR]]
     assert "programme maximum" in runtime["results"]["fee_above_maximum"]["log"][0]
@@ -341,7 +341,7 @@ def test_text_raises_so_xlwings_shows_value_with_the_message(runtime):
         "type": "CEOModelError",
         "is_value_error": True,
         "excel_error": "#VALUE!",
-        "message": "gross at row 1, column 1: must be a number, not the text 'abc'",
+        "message": "gross: must be a number, not the text 'abc'",
     }
     err = raised(runtime, "fee_text_in_range")
     assert err["message"] == "gross at row 3, column 1: must be a number, not the text 'n/a'"
