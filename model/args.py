@@ -88,8 +88,7 @@ def numbers(
         if not kinds <= allowed:
             for i, item in enumerate(flat):
                 if type(item) not in allowed and not (
-                    isinstance(item, int | float | np.integer | np.floating)
-                    and not isinstance(item, bool | np.bool_)
+                    isinstance(item, int | float | np.integer | np.floating) and not isinstance(item, bool | np.bool_)
                 ):
                     raise CEOModelError(name, _describe(item), ErrorKind.VALUE, position_of(i, obj.shape))
         if type(None) in kinds:

@@ -192,4 +192,3 @@ def other_fee(gross, rate=PROSPECTUS.other_rate, maximum=PROSPECTUS.other_maximu
         lambda i: f"must be at most {cap.flat[i]:,.2f}, the Other Agreement maximum (got {g.flat[i]:,.2f})",
     )
     return answer(round_half_up(g * r, 2))
-

@@ -78,7 +78,9 @@ def placements(
         return pd.DataFrame({c: [] for c in OUTPUT_COLUMNS})
     range_rows = np.flatnonzero(kept.to_numpy()) + 1 + header_rows
     trade = _column(lambda v: dates(v, "Trade date"), rows["Trade date"], name, range_rows)
-    shares = _column(lambda v: numbers(v, "Shares", low=0.0, low_open=True, whole=True), rows["Shares"], name, range_rows)
+    shares = _column(
+        lambda v: numbers(v, "Shares", low=0.0, low_open=True, whole=True), rows["Shares"], name, range_rows
+    )
     price = _column(lambda v: numbers(v, "Price", low=0.0, low_open=True), rows["Price"], name, range_rows)
 
     schedule = terms.schedule
@@ -121,4 +123,6 @@ def _column(check, values: pd.Series, table_name: str, range_rows: np.ndarray) -
         index = exc.position[0] - 1 if exc.position else 0 if len(values) == 1 else None
         row = int(range_rows[index]) if index is not None else None
         column = INPUT_COLUMNS.index(exc.argument) + 1
-        raise CEOModelError(table_name, f"{exc.argument} {exc.rule}", exc.kind, (row, column) if row else None) from None
+        raise CEOModelError(
+            table_name, f"{exc.argument} {exc.rule}", exc.kind, (row, column) if row else None
+        ) from None

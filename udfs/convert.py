@@ -98,7 +98,12 @@ def placements_table(value: object, name: str = "table") -> pd.DataFrame:
     expected = [c.lower() for c in INPUT_COLUMNS]
     for col, (got, want) in enumerate(zip(header, expected, strict=True)):
         if got != want:
-            raise CEOModelError(name, f"header must be Trade date | Shares | Price; found {rows[0][col]!r}", ErrorKind.VALUE, (1, col + 1))
+            raise CEOModelError(
+                name,
+                f"header must be Trade date | Shares | Price; found {rows[0][col]!r}",
+                ErrorKind.VALUE,
+                (1, col + 1),
+            )
     body = rows[1:]
     trade = [_date_or_raw(v, name, row) for row, v in enumerate(body[:, 0], start=2)]
     return pd.DataFrame({"Trade date": trade, "Shares": list(body[:, 1]), "Price": list(body[:, 2])}, dtype=object)

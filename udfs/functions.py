@@ -20,7 +20,9 @@ SCHEDULE_DOC = (
 GROSS_DOC = "Cumulative gross sales in dollars, 0 to the programme maximum ($25,000,000). A cell or a range."
 EXPENSES_DOC = "Reimbursed agent expenses in dollars. Default 60,000."
 RETAINER_DOC = "Advisory retainer and deposit allocated to this offering, in dollars. Default 62,500."
-WARRANT_VALUE_DOC = "Total value of the agent's warrants in dollars, e.g. CEO_WARRANT_VALUE(...) * CEO_WARRANT_SHARES(...)."
+WARRANT_VALUE_DOC = (
+    "Total value of the agent's warrants in dollars, e.g. CEO_WARRANT_VALUE(...) * CEO_WARRANT_SHARES(...)."
+)
 
 
 def _terms(schedule):
