@@ -19,6 +19,8 @@ import model
 from model.errors import CEOModelError
 from workbook.files import RefusedOverwrite
 from workbook.generate import build, named_values, read_placements, read_terms
+from workbook.spec import Unit
+from workbook.template import OUTPUTS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,14 +55,9 @@ def main(argv: list[str] | None = None) -> int:
             f"wrote {b.path}  ({b.flavour} flavour, {sum(1 for _ in b.layout.formula_cells())} formula cells, values cached)"
         )
     print()
-    for name, value in named_values(built[0]).items():
-        label = name.removeprefix("Out")
-        shown = (
-            f"{value:,.4f}"
-            if isinstance(value, float) and abs(value) < 1
-            else (f"{value:,.2f}" if isinstance(value, int | float) else str(value))
-        )
-        print(f"  {label:<28} {shown:>18}")
+    values = named_values(built[0])
+    for output in OUTPUTS:
+        print(f"  {output.label:<38} {_shown(values[output.name], output.unit):>18}")
     if not args.no_picture:
         _picture(built)
     return 0
@@ -84,6 +81,19 @@ def _refresh(args: argparse.Namespace) -> int:
         return 2
     print(report(done))
     return 0 if done.complete else 1
+
+
+def _shown(value, unit: Unit) -> str:
+    if not isinstance(value, int | float):
+        return str(value)
+    return {
+        Unit.USD: f"${value:,.2f}",
+        Unit.PRICE: f"${value:,.4f}",
+        Unit.PCT: f"{value:.2%}",
+        Unit.RATE: f"{value:.3%}",
+        Unit.SHARES: f"{value:,.0f}",
+        Unit.MONTHS: f"{value:,.1f} months",
+    }.get(unit, f"{value:,.0f}")
 
 
 def _picture(built) -> None:
