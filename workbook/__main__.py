@@ -36,14 +36,15 @@ def _harden() -> None:
 
 
 def _recalc(args: argparse.Namespace) -> int:
-    from workbook.files import atomic_target
-    from workbook.recalc import compute, write_cached_values
     from workbook.safety import UnreadableWorkbook, check_package
 
     source = Path(args.input)
     target = Path(args.output) if args.output else source
     try:
-        package = check_package(source)
+        package = check_package(source)  # before the engine is even imported: hostile files fail fast
+        from workbook.files import atomic_target
+        from workbook.recalc import compute, write_cached_values
+
         if package.has_macros:
             print(
                 f"recalc: warning: {source.name} contains macros or active content ({', '.join(package.macros[:3])}); "
@@ -65,6 +66,13 @@ def _recalc(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from workbook.safety import UnreadableWorkbook, check_package
+
+    try:
+        check_package(Path(args.file), allow_external_links=True)  # fail fast, before the heavy imports
+    except UnreadableWorkbook as exc:
+        print(f"validate: {exc}", file=sys.stderr)
+        return 2
     from workbook.validate import main as validate_main
 
     return validate_main(Path(args.file), as_json=args.json, recalc=args.recalc)
