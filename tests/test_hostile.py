@@ -296,6 +296,44 @@ def test_two_far_apart_cells(clean, tmp_path):
     both_refuse(path, tmp_path, "row")
 
 
+def test_used_range_too_large(clean, tmp_path):
+    """One cell at Z9000 makes a used range of 234,000 cells, which the engine would visit one by one."""
+    book = load_workbook(clean)
+    book["Outputs"]["Z9000"] = 1
+    path = tmp_path / "wide.xlsx"
+    book.save(path)
+    both_refuse(path, tmp_path, "used ranges", "Z9000")
+
+
+def test_too_many_formulas(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    for r in range(1, 1_601):
+        for c in range(1, 11):
+            ws.cell(row=r, column=c, value=f"=ROW()+{c}")
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    both_refuse(path, tmp_path, "15,000 formulas")
+
+
+def test_timeout_ends_the_run(clean, tmp_path):
+    """A run that takes too long is ended (exit 2, one line); the target is never half-written."""
+    env = {**os.environ, "CEO_WORKBOOK_TIMEOUT": "1"}
+    target = tmp_path / "out.xlsx"
+    run = subprocess.run(
+        [sys.executable, "-m", "workbook", "recalc", str(clean), "-o", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=SECONDS,
+    )
+    assert run.returncode == 2 and run.stderr.strip() == "recalc: gave up after 1 s (CEO_WORKBOOK_TIMEOUT)"
+    assert not target.exists()
+
+
 def test_formula_longer_than_excel_allows(clean, tmp_path):
     book = load_workbook(clean)
     book["Outputs"]["H60"] = "=" + "+".join(["TotalGross"] * 1_000)  # about 11,000 characters

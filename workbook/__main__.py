@@ -6,7 +6,10 @@ Exit codes: 0 success (validate: no errors), 1 validate found errors,
 Files may come from anywhere: before any parsing, :func:`workbook.safety.check_package`
 refuses non-workbooks, zip bombs, DTDs (entity expansion, external entities),
 oversized sheets and over-long formulas; the stdlib XML parsers are defused;
-a run is stopped after ``CEO_WORKBOOK_TIMEOUT`` seconds (default 600).
+a run is stopped after ``CEO_WORKBOOK_TIMEOUT`` seconds (default 300) by
+ending the process (the engine swallows exceptions raised inside it, so a
+timeout cannot be an exception); the target of recalc is replaced atomically,
+so it is never left half-written.
 Macros are never run: recalc keeps them as they are and warns; validate
 reports them (A008). recalc refuses workbooks linked to other workbooks,
 since evaluating them would open those files.
@@ -20,11 +23,7 @@ import signal
 import sys
 from pathlib import Path
 
-DEFAULT_TIMEOUT = 600
-
-
-class _TimedOut(BaseException):  # not caught by the commands' "except Exception"
-    pass
+DEFAULT_TIMEOUT = 300
 
 
 def _harden() -> None:
@@ -98,15 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     if timeout > 0 and hasattr(signal, "SIGALRM"):
 
         def stop(_signum, _frame):
-            raise _TimedOut
+            os.write(2, f"{args.command}: gave up after {timeout} s (CEO_WORKBOOK_TIMEOUT)\n".encode())
+            os._exit(2)
 
         signal.signal(signal.SIGALRM, stop)
         signal.alarm(timeout)
     try:
         return args.run(args)
-    except _TimedOut:
-        print(f"{args.command}: gave up after {timeout} s (CEO_WORKBOOK_TIMEOUT)", file=sys.stderr)
-        return 2
     except MemoryError:
         print(f"{args.command}: ran out of memory reading the file", file=sys.stderr)
         return 2

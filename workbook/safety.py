@@ -11,10 +11,12 @@ one-line :class:`UnreadableWorkbook` message:
 - any DTD in any XML part (no Office file has one): this refuses entity
   expansion ("billion laughs") and external entities before any parser that
   would resolve them is involved (openpyxl itself parses with defusedxml);
-- a sheet beyond :data:`MAX_CELLS` cells or :data:`MAX_ROWS` rows in total, a
-  cell beyond row :data:`MAX_ROW` or column :data:`MAX_COLUMN`, or a used
-  range larger than :data:`MAX_AREA` cells (loaders iterate over the used
-  range, so two far-apart cells are as costly as a full sheet);
+- sheets beyond :data:`MAX_CELLS` cells or :data:`MAX_ROWS` rows in total, a
+  cell beyond row :data:`MAX_ROW` or column :data:`MAX_COLUMN`, or used ranges
+  of more than :data:`MAX_AREA` cells in total (the ``formulas`` engine visits
+  every cell of each sheet's used range, so two far-apart cells cost as much
+  as a full sheet: 2 million cells took 90 s and 2.8 GB to recalculate);
+- more than :data:`MAX_FORMULAS` formulas (the engine would take minutes);
 - a formula longer than Excel's own limit of 8,192 characters.
 
 It reports, without refusing, macros and other active content (VBA project,
@@ -39,9 +41,10 @@ MAX_RATIO = 200  # decompressed ÷ compressed, per part above 1 MB
 MAX_PARTS = 10_000
 MAX_CELLS = 100_000  # cells in all sheets together; the CEO model has about 6,000
 MAX_ROWS = 100_000  # <row> elements in all sheets together
+MAX_FORMULAS = 15_000  # the engine needs about 5 ms per formula: 15,000 take over a minute; the model has 1,500
 MAX_ROW = 100_000  # last row a cell may be in
 MAX_COLUMN = 16_384  # XFD, Excel's last column
-MAX_AREA = 2_000_000  # cells in one sheet's used range (bounding box of its cells)
+MAX_AREA = 200_000  # cells in the used ranges (bounding boxes) of all sheets; the CEO model's is about 5,000
 MAX_FORMULA_CHARS = 8_192  # Excel's limit on formula length
 CHUNK = 1 << 20
 
@@ -62,6 +65,8 @@ class PackageInfo:
     external_links: list[str] = field(default_factory=list)  # where: part names, "Sheet!A1" cells or names
     cells: int = 0
     rows: int = 0
+    area: int = 0  # cells in the used ranges of all sheets
+    formulas: int = 0
 
     @property
     def has_macros(self) -> bool:
@@ -221,6 +226,11 @@ class _Target:
                 self.locate(attrib.get("r"))
             elif local == "f":
                 self.text, self.length = [], 0
+                info.formulas += 1
+                if info.formulas > MAX_FORMULAS:
+                    self.fail(
+                        f"more than {MAX_FORMULAS:,} formulas ({self.part}); recalculating would take many minutes"
+                    )
         elif self.kind == "book" and local == "definedName":
             self.text, self.length = [], 0
             self.where = f"defined name {attrib.get('name', '?')}"
@@ -242,10 +252,14 @@ class _Target:
         b = self.bounds
         b[0], b[1] = min(b[0], self.row), max(b[1], self.row)
         b[2], b[3] = min(b[2], self.column), max(b[3], self.column)
-        if (b[1] - b[0] + 1) * (b[3] - b[2] + 1) > MAX_AREA:
+        if self.scan.info.area + self.area() > MAX_AREA:
             self.fail(
-                f"{self.part} uses a range of more than {MAX_AREA:,} cells (up to {self.where}); refusing to load it"
+                f"used ranges of more than {MAX_AREA:,} cells ({self.part} up to {self.where}); refusing to load it"
             )
+
+    def area(self) -> int:
+        b = self.bounds
+        return (b[1] - b[0] + 1) * (b[3] - b[2] + 1) if b[1] else 0
 
     def data(self, text: str) -> None:
         if self.text is None:
@@ -275,4 +289,5 @@ class _Target:
             )
 
     def close(self) -> None:
-        return None
+        if self.kind == "sheet":
+            self.scan.info.area += self.area()
