@@ -382,3 +382,38 @@ def test_recalc_refuses_links_to_other_workbooks(clean, tmp_path):
 def test_missing_file(tmp_path):
     run = run_cli("validate", str(tmp_path / "nothing.xlsx"), tmp_path=tmp_path)
     assert run.code == 2 and "no such file" in run.stderr
+
+
+@pytest.mark.parametrize("row", ["2001-11-05,=1+2,4.04", '=HYPERLINK("http://x"),1000,4.04', "2001-11-05,1000,@SUM(1)"])
+def test_placements_csv_cannot_inject_formulas(tmp_path, capsys, row):
+    """A placements CSV with formula text is refused before anything is written."""
+    import build as build_cli
+
+    csv = tmp_path / "placements.csv"
+    csv.write_text(f"Trade date,Shares,Price\n{row}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert build_cli.main(["--placements", str(csv), "--out", str(out), "--no-picture"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_builder_writes_text_inputs_as_text(tmp_path):
+    """Text typed into inputs (refresh carries it) never becomes a formula, whatever it starts with."""
+    import pandas as pd
+
+    from workbook.builder import write_workbook
+    from workbook.layout import build_layout
+    from workbook.template import template
+
+    texts = ["=1+2", "+SUM(A1:A9)", "-2+3", "@SUM(1)", '=HYPERLINK("http://example.com","click")']
+    rows = pd.DataFrame({"Trade date": texts, "Shares": [1] * len(texts), "Price": texts}, dtype=object)
+    path = tmp_path / "text.xlsx"
+    write_workbook(build_layout("native", template(placements=rows)), path)
+    ws = load_workbook(path)["Placements"]
+    for i, text in enumerate(texts):
+        for column in "AC":
+            cell = ws[f"{column}{5 + i}"]
+            assert (cell.value, cell.data_type) == (text, "s"), cell.coordinate
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(sheet_part(path, "Placements")).decode()
+    assert "<f>" not in xml and "HYPERLINK" in xml
