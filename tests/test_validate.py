@@ -145,6 +145,19 @@ def test_s001_renamed_sheet(clean, tmp_path):
     assert "renamed" in findings[0].message and "'Conversions'" in findings[0].message
 
 
+def test_s001_not_a_model_workbook_gets_audit_rules_only(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws["A1"], ws["A2"], ws["A3"], ws["A4"] = 1, "=A1*1.5", "=A4", "=A3"
+    path = tmp_path / "budget.xlsx"
+    book.save(path)
+    findings = found(path)
+    assert keys(findings) == {("S001", None, None), ("A004", "Sheet", "A2"), ("A007", "Sheet", "A3")}
+    assert "not a CEO Model workbook" in findings[0].message
+
+
 def test_s002_missing_name(clean, tmp_path):
     sheet, ref = where(clean["udf"], "SharePrice")
     path = tamper(clean["udf"], tmp_path, lambda b: b.defined_names.pop("SharePrice"))

@@ -195,17 +195,35 @@ class _Validator:
         layouts = {f: build_layout(f, sheets) for f in FLAVOURS}
         flavour = detect_flavour(self.book, layouts)
         self.lay: Layout = layouts[flavour]
-        self.structure()
+        self.sheets()
+        ours = bool(self.actual)
+        if ours:
+            self.names()
+            self.table()
+            self.template_formulas()
+        else:  # audit rules only: nothing of the template to compare with
+            self.findings = [
+                Finding(
+                    ERROR,
+                    "S001",
+                    None,
+                    None,
+                    "not a CEO Model workbook: none of the template's sheets "
+                    f"({', '.join(self.lay.sheet_order)}) is present; only the audit rules were applied",
+                )
+            ]
         self.workbook_settings()
-        self.template_formulas()
         cells = self.formula_cells()
         self.audit_formulas(cells)
-        required = {(self.actual.get(s, s), ref): spec for (s, ref), spec in self.required_inputs().items()}
+        required = {
+            (self.actual[s], ref): spec for (s, ref), spec in self.required_inputs().items() if s in self.actual
+        }
         graph = _Graph(self.book, cells, required)
-        self.inputs(graph)
-        self.placements()
+        if ours:
+            self.inputs(graph)
+            self.placements()
         self.circular(graph)
-        computed = self.outcome() if self.recalc else None
+        computed = self.outcome() if self.recalc and ours else None
         self.error_values(graph, computed)
         order = {name: i for i, name in enumerate(self.book.sheetnames)}
 
@@ -224,7 +242,7 @@ class _Validator:
         actual = self.actual.get(sheet)
         return self.book[actual] if actual else None
 
-    def structure(self) -> None:
+    def sheets(self) -> None:
         lay, book = self.lay, self.book
         present = set(book.sheetnames)
         extra = [s for s in book.sheetnames if s not in lay.sheet_order]
@@ -254,8 +272,6 @@ class _Validator:
                 )
         for sheet in extra:
             self.add("S004", sheet, None, f"sheet '{sheet}' is not part of the template: its formulas are audited only")
-        self.names()
-        self.table()
 
     def names(self) -> None:
         book = self.book
