@@ -162,6 +162,12 @@ def test_not_a_workbook(tmp_path):
     both_refuse(path, tmp_path, "not a valid .xlsx")
 
 
+def test_encrypted_or_binary_xls(tmp_path):
+    path = tmp_path / "protected.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    both_refuse(path, tmp_path, "password-protected")
+
+
 def test_zip_without_a_workbook(tmp_path):
     path = tmp_path / "photos.xlsx"
     with zipfile.ZipFile(path, "w") as z:

@@ -80,6 +80,12 @@ def check_package(path: Path, *, allow_external_links: bool = False) -> PackageI
         raise UnreadableWorkbook(f"{path}: no such file")
     name = path.name
     info = PackageInfo()
+    with path.open("rb") as fp:
+        head = fp.read(8)
+    if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE compound file, not a zip
+        raise UnreadableWorkbook(
+            f"{name}: a password-protected (encrypted) workbook or an old binary .xls; save it as an unprotected .xlsx"
+        )
     try:
         _check_entry_count(path)
         with zipfile.ZipFile(path) as archive:
