@@ -472,6 +472,33 @@ def test_o001_failing_checks_after_recalc(clean, tmp_path):
     assert input_label in message
 
 
+# -- users' CI: workbook.testing -----------------------------------------------------------------
+
+
+def test_recalculated_names_match_the_model(clean):
+    """The helper for users' CI gives every defined name after recalculation; figures from model/."""
+    from helpers import close, expected_outputs
+
+    from workbook.testing import recalculated
+
+    out = recalculated(clean["udf"])
+    expected = expected_outputs()
+    for name in ("OutNetProceeds", "OutTotalCommission", "OutTotalWarrantValue", "OutChecksTotal"):
+        assert close(out[name], expected[name]), name
+    assert out["ChecksTotal"] == 0
+    assert isinstance(out["Schedule"], list) and len(out["Schedule"][0]) == 3  # a range: list of rows
+
+
+def test_assert_valid_lists_errors_by_cell(clean, tmp_path):
+    from workbook.testing import assert_valid
+
+    assert_valid(clean["udf"], recalc=False)
+    sheet, ref = where(clean["udf"], "NetProceeds")
+    bad = tamper(clean["udf"], tmp_path, lambda b: b[sheet].__setitem__(ref, 1.0))
+    with pytest.raises(AssertionError, match=rf"{sheet}!{ref} I001"):
+        assert_valid(bad, recalc=False)
+
+
 # -- the catalogue -------------------------------------------------------------------------------
 
 
