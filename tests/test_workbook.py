@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zipfile
 
@@ -236,3 +237,6 @@ def test_build_replaces_its_own_file(built, tmp_path):
     first = build(tmp_path, "native")
     again = build(tmp_path, "native")
     assert again.path == first.path and again.path.exists()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert again.path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
