@@ -843,7 +843,11 @@ CHECKS = (
         "Ledger commissions add up to the commission on the total",
         "=IFERROR(IF(ABS(LedgerCommissionTotal-TotalCommission)>EqualityTolerance,1,0),1)",
     ),
-    Check("CheckProgrammeMax", "Cumulative gross within the programme maximum", "=IFERROR(IF(TotalGross>ProgrammeMaximum,1,0),1)"),
+    Check(
+        "CheckProgrammeMax",
+        "Cumulative gross within the programme maximum",
+        "=IFERROR(IF(TotalGross>ProgrammeMaximum,1,0),1)",
+    ),
     Check("CheckCap", "Compensation within the 8% cap", "=IFERROR(IF(CompensationHeadroom<0,1,0),1)"),
     Check("CheckNasdaq", "Shares sold below the Nasdaq 20% line", "=IFERROR(IF(TotalShares>NasdaqCapacity,1,0),1)"),
     Check("CheckPlacementRows", "Every placement row complete", "=IFERROR(IF(SUM(LedgerIncomplete)>0,1,0),1)"),
