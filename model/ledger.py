@@ -12,7 +12,7 @@ from model.commission import PROGRAMME_MAXIMUM, tier_fee
 from model.errors import CEOModelError, ErrorKind
 from model.rounding import round_down, round_half_up
 from model.terms import PROSPECTUS, DealTerms
-from model.warrants import dates
+from model.warrants import dates, settlement_date
 
 INPUT_COLUMNS = ("Trade date", "Shares", "Price")
 OUTPUT_COLUMNS = (
@@ -97,8 +97,7 @@ def placements(
         )
     fee_after = round_half_up(tier_fee(np.minimum(cumulative, schedule.maximum), schedule), 2)
     commission = round_half_up(np.diff(fee_after, prepend=0.0), 2)
-    holidays = np.array([np.datetime64(d, "D") for d in terms.holidays], dtype="datetime64[D]")
-    settle = np.busday_offset(trade, terms.settlement_business_days, roll="backward", holidays=holidays)
+    settle = settlement_date(trade, terms.holidays, terms.settlement_business_days)
     return pd.DataFrame(
         {
             "Trade date": trade.astype(dt.date),

@@ -22,15 +22,24 @@ LAST_DATE_WORDS = "Excel's last date (31 December 9999)"
 
 def schedule(value: object, name: str = "schedule") -> Schedule:
     """The prospectus schedule when omitted, else a checked ``From | To | Rate`` range."""
-    if value is None or (isinstance(value, list) and np.array(value, dtype=object).size == 1 and _only_none(value)):
+    if value is None or (np.size(value) == 1 and blank(value)):
         return PROSPECTUS_SCHEDULE
     if isinstance(value, Schedule):
         return value
     return Schedule.from_rows(value, name)
 
 
-def _only_none(value) -> bool:
-    return all(v is None for v in np.array(value, dtype=object).ravel())
+def blank(value: object) -> bool:
+    """An omitted argument, or a range whose every cell is empty (xlwings passes empty cells as None)."""
+    if value is None:
+        return True
+    if not isinstance(value, list | np.ndarray):
+        return False
+    try:
+        cells = np.asarray(value, dtype=object)
+    except ValueError:  # a ragged range: not blank; the model reports its shape
+        return False
+    return bool(np.equal(cells, None).all())
 
 
 def dates(value: object, name: str, *, skip_empty: bool = False) -> np.ndarray:
@@ -44,9 +53,11 @@ def dates(value: object, name: str, *, skip_empty: bool = False) -> np.ndarray:
         obj = np.asarray(value, dtype=object)
         if skip_empty:
             # checked in place (a valid stand-in for the empties) so that errors name the caller's cell
-            keep = np.array([v is not None for v in obj.ravel()], dtype=bool).reshape(obj.shape)
-        stand_in = FIRST_SERIAL if skip_empty else None
-        obj = np.array([stand_in if v is None else _serial_of(v) for v in obj.ravel()], dtype=object).reshape(obj.shape)
+            keep = np.not_equal(obj, None)
+            obj = np.where(keep, obj, FIRST_SERIAL)
+        if any(issubclass(kind, dt.date | np.datetime64) for kind in set(map(type, obj.ravel()))):
+            # classic xlwings passes date-formatted cells as datetimes; Excel itself passes serials
+            obj = np.array([_serial_of(v) for v in obj.ravel()], dtype=object).reshape(obj.shape)
     days = numbers(obj, name, low=FIRST_SERIAL, high=LAST_SERIAL, high_name=LAST_DATE_WORDS)
     out = EXCEL_EPOCH + np.floor(days).astype("int64").astype("timedelta64[D]")
     return out if keep is None else out[keep]

@@ -226,9 +226,7 @@ def ceo_compensation_headroom(gross, warrant_value, expenses=None, retainer=None
 @excel_function
 def debenture_conversion_price(issue_prices, bids, days_since_issue):
     """Debenture conversion price: 120% of the issue average, reset after 90 days to 101% of the 10 lowest bids."""
-    if bids is not None and all(v is None for row in _rows(bids) for v in row):
-        bids = None
-    return model.debenture_conversion_price(issue_prices, bids, days_since_issue)
+    return model.debenture_conversion_price(issue_prices, None if convert.blank(bids) else bids, days_since_issue)
 
 
 @xw.func(category=CATEGORY)
@@ -306,9 +304,7 @@ def ceo_placements(table, schedule=None):
 
 def _default(value, default):
     """An omitted optional argument, or an empty cell given for it, takes its default."""
-    if value is None or (isinstance(value, list) and all(v is None for row in _rows(value) for v in row)):
-        return default
-    return value
+    return default if convert.blank(value) else value
 
 
 def _expenses(expenses, retainer):
@@ -316,9 +312,3 @@ def _expenses(expenses, retainer):
         _default(expenses, PROSPECTUS.expense_reimbursement),
         _default(retainer, PROSPECTUS.retainer_allocation),
     )
-
-
-def _rows(value):
-    if not isinstance(value, list):
-        return [[value]]
-    return [row if isinstance(row, list) else [row] for row in value]
