@@ -16,6 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from openpyxl.utils.datetime import from_excel
+
 import model
 from model import deals
 from model.errors import CEOModelError
@@ -117,6 +119,8 @@ def _refresh(args: argparse.Namespace) -> int:
 def _shown(value, unit: Unit) -> str:
     if not isinstance(value, int | float):
         return str(value)
+    if unit is Unit.DATE:
+        return _shown_date(value)
     return {
         Unit.USD: f"${value:,.2f}",
         Unit.PRICE: f"${value:,.4f}",
@@ -124,7 +128,12 @@ def _shown(value, unit: Unit) -> str:
         Unit.RATE: f"{value:.3%}",
         Unit.SHARES: f"{value:,.0f}",
         Unit.MONTHS: f"{value:,.1f} months",
+        Unit.NUMBER: f"{value:,.2f}",
     }.get(unit, f"{value:,.0f}")
+
+
+def _shown_date(value) -> str:
+    return from_excel(value).date().isoformat() if value else "-"
 
 
 def _picture(built) -> None:
