@@ -8,9 +8,10 @@ Excel error with :func:`udfs.errors.excel_function`. No maths here.
 import xlwings as xw
 
 import model
+from model.errors import CEOModelError
 from model.terms import PROSPECTUS
 from udfs import convert
-from udfs.errors import excel_function
+from udfs.errors import call_context, excel_function, last_error
 
 CATEGORY = "CEO Model"
 SCHEDULE_DOC = (
@@ -312,3 +313,22 @@ def _expenses(expenses, retainer):
         _default(expenses, PROSPECTUS.expense_reimbursement),
         _default(retainer, PROSPECTUS.retainer_allocation),
     )
+
+
+# Errors ----------------------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg(
+    "cell",
+    doc='Address of a cell with a CEO_* formula, as text: CELL("address",B7), "B7" or "Calculations!B7". '
+    "Omitted: the most recent error of any cell.",
+)
+def ceo_last_error(cell=None):
+    """Why a CEO_* formula failed: the message of the last error of the formula in cell ("" when it succeeded)."""
+    if convert.blank(cell) or (isinstance(cell, str) and not cell.strip()):
+        cell = None
+    elif not isinstance(cell, str):
+        raise CEOModelError("cell", 'must be a cell address as text, e.g. CELL("address",B7) or "Calculations!B7"')
+    record = last_error(cell, caller=call_context().cell)
+    return "" if record is None else str(record)

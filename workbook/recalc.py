@@ -47,7 +47,7 @@ def register_functions() -> None:
 
     table = formulas.get_functions()
     for name, fn in udfs.EXCEL_FUNCTIONS.items():
-        adapter = wrap_func(_engine_adapter(fn.__wrapped__))
+        adapter = wrap_func(_engine_adapter(getattr(fn, "__wrapped__", fn)))
         table[name] = adapter
         table[f"_XLUDF.{name}"] = adapter
     table["ROUND"] = wrap_ufunc(_excel_rounding(round_half_up))
