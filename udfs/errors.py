@@ -300,14 +300,15 @@ def excel_function(fn: Callable | None = None, *, elementwise: frozenset[str] | 
     """Adapt a raising function to Excel's error conventions in whichever runtime calls it.
 
     ``elementwise``: the arguments mapped cell by cell (default: every
-    argument not in :data:`RANGE_ARGUMENTS`). The raising function stays
-    reachable as ``wrapper.__wrapped__``.
+    argument not in :data:`RANGE_ARGUMENTS`), exposed as ``wrapper.elementwise``.
+    The raising function stays reachable as ``wrapper.__wrapped__``.
     """
     if fn is None:
         return functools.partial(excel_function, elementwise=elementwise)
     name = fn.__name__.upper()
-    signature = inspect.signature(fn)
-    cellwise = frozenset(signature.parameters) - RANGE_ARGUMENTS if elementwise is None else frozenset(elementwise)
+    cellwise = (
+        frozenset(inspect.signature(fn).parameters) - RANGE_ARGUMENTS if elementwise is None else frozenset(elementwise)
+    )
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -315,15 +316,26 @@ def excel_function(fn: Callable | None = None, *, elementwise: frozenset[str] | 
             result = fn(*args, **kwargs)
         except Exception as exc:
             context = call_context()
-            split = _by_cell(fn, signature, cellwise, args, kwargs, exc, context, name)
+            runtime = context.runtime
+            split = by_cell(
+                fn,
+                cellwise,
+                args,
+                kwargs,
+                exc,
+                lambda error: error_value(error, runtime),
+                raise_value_errors=runtime is Runtime.PYTHON,
+            )
             if split is not None:
-                return split
-            raises = _raises_in(context.runtime, exc)
-            if not (raises and context.runtime is Runtime.PYTHON):  # a Python caller gets the exception itself
-                _report(name, context, exc)
+                answer, failures = split
+                _report(name, context, failures)
+                return answer if runtime is Runtime.PYTHON else answer.tolist()
+            raises = _raises_in(runtime, exc)
+            if not (raises and runtime is Runtime.PYTHON):  # a Python caller gets the exception itself
+                _report(name, context, [exc])
             if raises:
                 raise
-            return error_value(excel_error_code(exc), context.runtime)
+            return error_value(excel_error_code(exc), runtime)
         if REGISTRY._by_cell:
             REGISTRY.forget(call_context().cell)
         return result
@@ -332,21 +344,43 @@ def excel_function(fn: Callable | None = None, *, elementwise: frozenset[str] | 
     return wrapper
 
 
-def _report(name: str, context: CallContext, exc: BaseException, message: str | None = None) -> None:
-    message = message or str(exc)
-    error = excel_error_code(exc)
+def _report(name: str, context: CallContext, failures: list[BaseException]) -> None:
+    """Log and remember a failed call: function, calling cell, error, message (argument, row, column)."""
+    first = failures[0]
+    message = str(first)
+    if len(failures) > 1:
+        message += f" (and {len(failures) - 1} more cell(s): " + "; ".join(map(str, failures[1:4]))
+        message += "; …)" if len(failures) > 4 else ")"
+    error = excel_error_code(first)
     where = f" in {context.cell}" if context.cell else ""
     log.warning("%s%s: %s %s", name, where, error, message)
     REGISTRY.remember(ErrorRecord(name, context.cell, error, message))
 
 
-def _by_cell(fn, signature, cellwise, args, kwargs, exc, context: CallContext, name: str):
-    """Call ``fn`` once per cell of the failing cell-wise range; None when the failure is not a cell's."""
+def by_cell(
+    fn: Callable,
+    cellwise: frozenset[str],
+    args: tuple,
+    kwargs: dict,
+    exc: BaseException,
+    render: Callable[[str], object],
+    *,
+    raise_value_errors: bool = False,
+) -> tuple[np.ndarray, list[BaseException]] | None:
+    """After ``fn(*args, **kwargs)`` failed with ``exc``: call it once per cell of its cell-wise ranges.
+
+    Returns ``(answer, failures)``: ``answer`` has the ranges' shape, with the
+    value of each cell that succeeds and ``render(error)`` ("#NUM!" …) for each
+    that fails; ``failures`` are those cells' exceptions, positioned at their
+    row and column. None when ``exc`` is not about one cell of a cell-wise
+    range (a shape error, a bad schedule …): the whole call fails.
+    ``raise_value_errors``: a cell's type error raises (the Python convention).
+    """
     if not isinstance(exc, CEOModelError) or exc.argument not in cellwise or exc.position is None:
         return None
-    if context.runtime is Runtime.PYTHON and exc.kind is not ErrorKind.NUM:
-        return None  # in Python a type error raises, range or not
-    bound = signature.bind(*args, **kwargs)
+    if raise_value_errors and exc.kind is not ErrorKind.NUM:
+        return None
+    bound = inspect.signature(fn).bind(*args, **kwargs)
     ranges = {}
     for arg in cellwise & set(bound.arguments):
         try:
@@ -359,26 +393,20 @@ def _by_cell(fn, signature, cellwise, args, kwargs, exc, context: CallContext, n
     if exc.argument not in ranges or len(shapes) != 1:
         return None
     shape = shapes.pop()
-    out = np.empty(shape, dtype=object)
-    failures = []
+    answer = np.empty(shape, dtype=object)
+    failures: list[BaseException] = []
     for index in np.ndindex(shape):
         call = bound.arguments | {arg: cells[index] for arg, cells in ranges.items()}
         try:
             value = fn(**call)
         except Exception as cell_exc:
             if isinstance(cell_exc, CEOModelError) and cell_exc.argument in ranges:
-                cell_exc = CEOModelError(
-                    cell_exc.argument, cell_exc.rule, cell_exc.kind, tuple(i + 1 for i in index) or None
-                )
-            if context.runtime is Runtime.PYTHON and excel_error_code(cell_exc) != ErrorKind.NUM.value:
+                position = tuple(i + 1 for i in index)
+                cell_exc = CEOModelError(cell_exc.argument, cell_exc.rule, cell_exc.kind, position)
+            if raise_value_errors and excel_error_code(cell_exc) != ErrorKind.NUM.value:
                 raise cell_exc from None
             failures.append(cell_exc)
-            out[index] = error_value(excel_error_code(cell_exc), context.runtime)
+            answer[index] = render(excel_error_code(cell_exc))
         else:
-            out[index] = value.item() if isinstance(value, np.ndarray | np.generic) else value
-    first = failures[0]
-    more = (
-        f" (and {len(failures) - 1} more cell(s): " + "; ".join(map(str, failures[1:4])) + ")" if failures[1:] else ""
-    )
-    _report(name, context, first, str(first) + more)
-    return out if context.runtime is Runtime.PYTHON else out.tolist()
+            answer[index] = value.item() if isinstance(value, np.ndarray | np.generic) else value
+    return answer, failures

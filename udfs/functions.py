@@ -5,6 +5,7 @@ empty cells as None), calls the model, and maps the model's exception to an
 Excel error with :func:`udfs.errors.excel_function`. No maths here.
 """
 
+import numpy as np
 import xlwings as xw
 
 import model
@@ -321,11 +322,15 @@ def _expenses(expenses, retainer):
 @xw.func(category=CATEGORY)
 @xw.arg(
     "cell",
+    ndim=2,
     doc='Address of a cell with a CEO_* formula, as text: CELL("address",B7), "B7" or "Calculations!B7". '
     "Omitted: the most recent error of any cell.",
 )
+@excel_function(elementwise=frozenset())
 def ceo_last_error(cell=None):
-    """Why a CEO_* formula failed: the message of the last error of the formula in cell ("" when it succeeded)."""
+    """Why a CEO_* formula failed: the last error of the formula in cell and its message ("" when it succeeded)."""
+    if np.size(cell) == 1 and isinstance(cell, list | np.ndarray):
+        cell = np.asarray(cell, dtype=object).reshape(()).item()  # one cell, as xlwings passes it
     if convert.blank(cell) or (isinstance(cell, str) and not cell.strip()):
         cell = None
     elif not isinstance(cell, str):
