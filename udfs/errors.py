@@ -228,6 +228,9 @@ class _Registry:
             while len(self._by_cell) > self.LIMIT:
                 self._by_cell.popitem(last=False)
 
+    def __bool__(self) -> bool:
+        return bool(self._by_cell)
+
     def forget(self, cell: str | None) -> None:
         address = parse_address(cell) if cell else None
         if address is not None and self._by_cell:
@@ -336,7 +339,7 @@ def excel_function(fn: Callable | None = None, *, elementwise: frozenset[str] | 
             if raises:
                 raise
             return error_value(excel_error_code(exc), runtime)
-        if REGISTRY._by_cell:
+        if REGISTRY:  # only then is the calling cell worth looking up (COM calls in classic xlwings)
             REGISTRY.forget(call_context().cell)
         return result
 
