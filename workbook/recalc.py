@@ -47,7 +47,7 @@ def register_functions() -> None:
 
     table = formulas.get_functions()
     for name, fn in udfs.EXCEL_FUNCTIONS.items():
-        adapter = wrap_func(_engine_adapter(fn.__wrapped__))
+        adapter = wrap_func(_engine_adapter(getattr(fn, "__wrapped__", fn), getattr(fn, "elementwise", frozenset())))
         table[name] = adapter
         table[f"_XLUDF.{name}"] = adapter
     table["ROUND"] = wrap_ufunc(_excel_rounding(round_half_up))
@@ -62,9 +62,14 @@ def _excel_rounding(rounder: Callable) -> Callable:
     return excel_round
 
 
-def _engine_adapter(fn: Callable) -> Callable:
-    """Call a raising CEO_* function with what ``formulas`` passes; answer as Excel would."""
+def _engine_adapter(fn: Callable, cellwise: frozenset[str] = frozenset()) -> Callable:
+    """Call a raising CEO_* function with what ``formulas`` passes; answer as Excel would.
+
+    A failing cell of a range the function maps cell by cell (``cellwise``)
+    is an error in that cell of the answer only (:func:`udfs.errors.by_cell`)."""
     from formulas.functions import Array, Error, XlError
+
+    from udfs.errors import by_cell
 
     def call(*args):
         converted = []
@@ -76,6 +81,9 @@ def _engine_adapter(fn: Callable) -> Callable:
         try:
             result = fn(*converted)
         except Exception as exc:
+            split = by_cell(fn, cellwise, tuple(converted), {}, exc, Error.errors.__getitem__)
+            if split is not None:
+                return _result(split[0], Array, Error)
             return Error.errors[udfs.excel_error_code(exc)]
         return _result(result, Array, Error)
 
