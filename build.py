@@ -1,6 +1,6 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
-python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force]
+python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE] [--force]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
 --refresh rebuilds OLD with the current template, carrying every input (see
@@ -18,7 +18,8 @@ from pathlib import Path
 import model
 from model.errors import CEOModelError
 from workbook.files import RefusedOverwrite
-from workbook.generate import build, named_values, read_placements, read_terms
+from workbook.generate import build, named_values, read_terms
+from workbook.placements_file import read_placements
 from workbook.spec import Unit
 from workbook.template import OUTPUTS
 
@@ -28,7 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
     parser.add_argument("--flavour", choices=("udf", "native", "both"), default="both")
     parser.add_argument(
-        "--placements", type=Path, help="CSV with Trade date,Shares,Price (default: illustrative schedule)"
+        "--placements",
+        type=Path,
+        metavar="FILE",
+        help=".csv or .xlsx with columns Trade date, Shares, Price (default: illustrative schedule)",
+    )
+    parser.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="how the placements file writes dates, e.g. %%d/%%m/%%Y (needed only when it cannot tell day from month)",
     )
     parser.add_argument("--terms", type=Path, help="JSON object of deal terms to override")
     parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
@@ -40,10 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         return _refresh(args)
     if args.output:
         parser.error("-o/--output goes with --refresh; use --out DIR for a build")
+    if args.date_format and not args.placements:
+        parser.error("--date-format goes with --placements")
 
     try:
         terms = read_terms(args.terms) if args.terms else model.PROSPECTUS
-        placements = read_placements(args.placements) if args.placements else None
+        placements = read_placements(args.placements, terms, args.date_format) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
         built = [build(args.out, f, terms, placements, args.force) for f in flavours]
     except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:

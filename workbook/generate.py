@@ -67,19 +67,6 @@ def named_values(built: Built, prefix: str = "Out") -> dict[str, object]:
     return out
 
 
-def read_placements(path: Path) -> pd.DataFrame:
-    """A placements CSV with the header ``Trade date,Shares,Price`` (dates as YYYY-MM-DD)."""
-    frame = pd.read_csv(path, nrows=10_000)
-    missing = {"Trade date", "Shares", "Price"} - set(frame.columns)
-    if missing:
-        raise CEOModelError(
-            "placements", f"CSV needs the columns Trade date, Shares, Price; missing {', '.join(sorted(missing))}"
-        )
-    frame["Trade date"] = pd.to_datetime(frame["Trade date"], errors="raise").dt.date
-    model.placements(frame, name="placements", header_rows=1)  # refuse bad rows before building
-    return frame[["Trade date", "Shares", "Price"]]
-
-
 def read_terms(path: Path) -> DealTerms:
     """Deal terms from a JSON object of overrides, e.g. ``{"volatility": 0.5, "schedule": [[0, 1e7, 0.04], ...]}``."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
