@@ -357,3 +357,82 @@ def test_the_programme_maximum_comes_from_the_terms(tmp_path):
         read_placements(path)
     bigger = model.PROSPECTUS.replace(schedule=model.Schedule.from_rows([[0, 6e7, 0.03]]))
     assert_same(read_placements(path, bigger), [(D1, 10_000_000, 4.00)])
+
+
+# ------------------------------------------------------------------ the empty programme, end to end
+
+# Outputs that depend on placements: with nothing sold each is 0 (no #DIV/0!, no #NUM!).
+ZERO_WHEN_NOTHING_SOLD = (
+    "OutTotalGross",
+    "OutTotalCommission",
+    "OutNetProceeds",
+    "OutEffectiveRate",
+    "OutVWAP",
+    "OutWarrantShares",
+    "OutWarrantStrike",
+    "OutTotalWarrantValue",
+    "OutCompensationPct",
+    "OutCompensationHeadroom",
+    "OutDilutionPct",
+    "OutChecksTotal",
+)
+
+
+@pytest.fixture(scope="module")
+def empty_programme(tmp_path_factory):
+    """Both flavours built by build.py from a header-only CSV (BOM, CRLF, loose header case)."""
+    folder = tmp_path_factory.mktemp("empty")
+    csv_path = folder / "empty.csv"
+    csv_path.write_bytes(codecs.BOM_UTF8 + b"trade DATE,shares,PRICE\r\n")
+    out = folder / "dist"
+    assert build_cli.main(["--placements", str(csv_path), "--out", str(out), "--no-picture"]) == 0
+    return {"udf": out / "CEO_Model.xlsx", "native": out / "CEO_Model_native.xlsx"}
+
+
+@pytest.mark.parametrize("flavour", ["udf", "native"])
+def test_empty_programme_has_no_error_cells_and_zero_outputs(empty_programme, flavour):
+    from helpers import cached_values, named
+
+    from workbook.layout import build_layout
+    from workbook.template import template
+
+    values = cached_values(empty_programme[flavour])
+    errors = {k: v for k, v in values.items() if isinstance(v, str) and v.startswith("#")}
+    assert errors == {}
+    names = build_layout(flavour, template(placements=expected_frame([]))).names
+    for name in ZERO_WHEN_NOTHING_SOLD:
+        assert named(values, names, name) == 0, name
+    # what is owed whatever is sold: expenses up to $60,000 + $62,500 retainer allocation (prospectus S-12)
+    assert named(values, names, "OutTotalCompensation") == pytest.approx(60_000 + 62_500)
+
+
+def test_empty_programme_flavours_agree(empty_programme):
+    from helpers import cached_values
+
+    udf, native = (cached_values(empty_programme[f]) for f in ("udf", "native"))
+    numeric = {k for k, v in native.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    differ = {k: (udf.get(k), native[k]) for k in numeric if udf.get(k) != pytest.approx(native[k], rel=1e-9)}
+    assert differ == {}
+
+
+@pytest.mark.parametrize("flavour", ["udf", "native"])
+def test_empty_programme_validates_clean_after_recalculation(empty_programme, flavour):
+    from workbook.testing import assert_valid
+
+    assert_valid(empty_programme[flavour], recalc=True)
+
+
+def test_empty_programme_in_libreoffice(empty_programme):
+    """LibreOffice recomputes the native flavour itself: no error cell, and the same numbers as ours."""
+    from conftest import require
+    from helpers import as_number, cached_values
+
+    from workbook import libreoffice
+
+    require(libreoffice.available(), "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+    ours = cached_values(empty_programme["native"])
+    theirs = {k: as_number(v) for k, v in libreoffice.recalculated_values(empty_programme["native"]).items()}
+    assert {k: v for k, v in theirs.items() if isinstance(v, str) and v.startswith("#")} == {}
+    numeric = [k for k, v in ours.items() if isinstance(v, int | float) and not isinstance(v, bool)]
+    assert len(numeric) > 1000
+    assert {k: (ours[k], theirs.get(k)) for k in numeric if theirs.get(k) != pytest.approx(ours[k], rel=1e-9)} == {}
