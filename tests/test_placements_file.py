@@ -67,6 +67,10 @@ ACCEPTED_TEXT = {
         b"Trade date,Shares,Price\n2001-11-05 00:00:00,1000000,4.04\n2001-11-26T00:00,2000000,4.50\n",
         TWO,
     ),
+    "year-first slash and dot dates": (
+        b"Trade date,Shares,Price\n2001/11/05,1000000,4.04\n2001.11.26,2000000,4.50\n",
+        TWO,
+    ),
     "day-first slash dates, inferable from 26/11": (
         b"Trade date,Shares,Price\n05/11/2001,1000000,4.04\n26/11/2001,2000000,4.50\n",
         TWO,
@@ -183,6 +187,19 @@ def test_xlsx_sheet_named_placements_wins_over_the_first(tmp_path):
 def test_xlsx_with_title_rows_and_header_only(tmp_path):
     path = _xlsx(tmp_path / "p.xlsx", [("Placements",), (None,), ("Trade date", "Shares", "Price")])
     assert_same(read_placements(path), [])
+
+
+def test_the_placements_sheet_of_a_built_model_reads_back(built):
+    """A CEO Model workbook's own Placements sheet (title rows, header in row 4, 50-row table) is a placements file."""
+    illustrative = [
+        (dt.date(2001, 11, 5), 400_000, 4.10),
+        (dt.date(2001, 11, 19), 600_000, 3.95),
+        (dt.date(2001, 12, 10), 800_000, 3.85),
+        (dt.date(2002, 1, 14), 700_000, 4.25),
+        (dt.date(2002, 2, 11), 900_000, 4.40),
+        (dt.date(2002, 3, 11), 800_000, 4.60),
+    ]
+    assert_same(read_placements(built["udf"].path), illustrative)
 
 
 # ------------------------------------------------------------------ refusals, through build.py

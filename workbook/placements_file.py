@@ -22,7 +22,7 @@ and one row per placement below it. What is accepted, and why:
   and only when the file itself shows which mark is decimal (some number with
   a separator followed by other than three digits); otherwise a number like
   ``1,000`` or ``1.000`` in such a file is ambiguous and refused.
-- **Dates.** ISO ``2001-11-05`` (a time after it is dropped), ``20011105``,
+- **Dates.** ISO ``2001-11-05`` (or ``2001/11/05``; a time after it is dropped), ``20011105``,
   Excel serials (``37200``, 1900 date system; 61 = 1900-03-01 onwards),
   ``.xlsx`` date cells. Slash or dot dates (``05/11/2001``, ``5.11.2001``) only
   when the file shows the order: some date has a first part above 12 (day
@@ -454,7 +454,7 @@ def _number(name: str, cell: _Cell, decimal: str) -> float:
 
 # dates
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
 _SLASHED = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -514,8 +514,8 @@ def _date(name: str, cell: _Cell, order: str | None) -> dt.date:
     if not isinstance(value, str):
         raise PlacementsFileError(f"{name}: {_where(cell)}: must be a date, not {value!r:.40}")
     text = value.strip(_SPACES + "\t")
-    if match := _ISO.match(text):
-        return _make_date(name, cell, int(match[1]), int(match[2]), int(match[3]))
+    if match := _ISO.match(text):  # year first: 2001-11-05, 2001/11/05, 2001.11.05
+        return _make_date(name, cell, int(match[1]), int(match[3]), int(match[4]))
     if match := _COMPACT.match(text):
         return _make_date(name, cell, int(match[1]), int(match[2]), int(match[3]))
     if _SERIAL.match(text):
