@@ -62,7 +62,7 @@ from model.errors import CEOModelError
 from model.ledger import INPUT_COLUMNS
 from model.terms import DealTerms
 
-# Measured (see README, "--placements"): a 1,000-placement build recalculates in about a minute per
+# Measured with `python bench.py placements_limit` (README, "--placements"): a 1,000-placement build takes 1–2 minutes per
 # flavour on one core, and its ~15,500 formulas stay below workbook.safety.MAX_FORMULAS, so the
 # built file can be validated and refreshed.
 MAX_PLACEMENTS = 1_000
