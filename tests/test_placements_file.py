@@ -453,3 +453,37 @@ def test_empty_programme_in_libreoffice(empty_programme):
     numeric = [k for k, v in ours.items() if isinstance(v, int | float) and not isinstance(v, bool)]
     assert len(numeric) > 1000
     assert {k: (ours[k], theirs.get(k)) for k in numeric if theirs.get(k) != pytest.approx(ours[k], rel=1e-9)} == {}
+
+
+def test_trades_on_a_holiday_and_a_saturday_settle_as_in_excel(tmp_path):
+    """Thanksgiving (Thu 2001-11-22, an exchange holiday) and Saturday 2001-11-24, counted as Excel's WORKDAY does.
+
+    By hand, T+3 counting the working days after the trade date: from the 22nd, Fri 23 · Mon 26 · Tue 27; from
+    the 24th, Mon 26 · Tue 27 · Wed 28. Both flavours in our engine, and LibreOffice on the native one, agree.
+    """
+    from conftest import require
+    from helpers import as_number, cached_values
+    from openpyxl.utils.datetime import to_excel
+
+    from workbook import libreoffice
+    from workbook.layout import build_layout
+    from workbook.template import template
+
+    csv_path = tmp_path / "p.csv"
+    csv_path.write_bytes(H + b"2001-11-22,1000,4.00\n2001-11-24,1000,4.00\n")
+    out = tmp_path / "out"
+    assert build_cli.main(["--placements", str(csv_path), "--out", str(out), "--no-picture"]) == 0
+    expected = [float(to_excel(dt.date(2001, 11, 27))), float(to_excel(dt.date(2001, 11, 28)))]
+    rows = read_placements(csv_path)
+    for flavour, file_name in (("udf", "CEO_Model.xlsx"), ("native", "CEO_Model_native.xlsx")):
+        names = build_layout(flavour, template(placements=rows)).names
+        sheet, ref = names["LedgerSettlement"].rsplit("!", 1)
+        first = int("".join(ch for ch in ref.split(":")[0] if ch.isdigit()))
+        column = "".join(ch for ch in ref.split(":")[0] if ch.isalpha() and ch != "$")
+        values = cached_values(out / file_name)
+        got = [as_number(values.get((sheet.strip("'"), f"{column}{first + i}"))) for i in range(2)]
+        assert got == expected, flavour
+        assert not [v for v in values.values() if isinstance(v, str) and v.startswith("#")], flavour
+    require(libreoffice.available(), "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+    theirs = libreoffice.recalculated_values(out / "CEO_Model_native.xlsx")
+    assert [as_number(theirs.get((sheet.strip("'"), f"{column}{first + i}"))) for i in range(2)] == expected
