@@ -353,6 +353,13 @@ def test_xlsx_refusal_names_row_and_column(tmp_path, capsys):
     assert "row 3, column B (Price)" in err
 
 
+def test_xlsx_with_one_row_too_many(tmp_path, capsys):
+    rows = [("Trade date", "Shares", "Price")] + [(D1, 1, 1.0)] * (MAX_PLACEMENTS + 1)
+    path = _xlsx(tmp_path / "p.xlsx", rows)
+    err = refused(tmp_path, capsys, "p.xlsx", path.read_bytes())
+    assert f"row {MAX_PLACEMENTS + 2}:" in err and f"{MAX_PLACEMENTS:,} placements" in err
+
+
 def test_xlsx_boolean_is_not_a_number(tmp_path):
     path = _xlsx(tmp_path / "p.xlsx", [("Trade date", "Shares", "Price"), (D1, True, 4.04)])
     with pytest.raises(PlacementsFileError, match=r"row 2, column B \(Shares\)"):
@@ -487,3 +494,80 @@ def test_trades_on_a_holiday_and_a_saturday_settle_as_in_excel(tmp_path):
     require(libreoffice.available(), "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
     theirs = libreoffice.recalculated_values(out / "CEO_Model_native.xlsx")
     assert [as_number(theirs.get((sheet.strip("'"), f"{column}{first + i}"))) for i in range(2)] == expected
+
+
+# ------------------------------------------------------------------ any export of any placements reads back
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ENCODINGS = {
+    "utf-8": lambda t: t.encode(),
+    "utf-8-sig": lambda t: codecs.BOM_UTF8 + t.encode(),
+    "utf-16-le": lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"),
+    "utf-16-be": lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"),
+}
+
+
+def _written_date(day: dt.date, form: str) -> str:
+    if form == "iso":
+        return day.isoformat()
+    if form == "compact":
+        return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+    if form == "serial":
+        return str((day - dt.date(1899, 12, 30)).days)  # Excel's 1900 system from 1900-03-01 on
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"  # dd/mm/yyyy, written with --date-format
+
+
+def _written_number(value: float, decimals: int, form: str, decimal_comma: bool) -> str:
+    text = f"{value:,.{decimals}f}" if form == "grouped" else f"{value:.{decimals}f}"
+    if decimal_comma:
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if form == "dollar":
+        text = "$" + text
+    return f" {text} " if form == "padded" else text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)),
+            st.integers(1, 2_000),
+            st.integers(1, 99_999),  # price in cents
+        ),
+        max_size=12,
+    ),
+    encoding=st.sampled_from(sorted(_ENCODINGS)),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    order=st.permutations([0, 1, 2]),
+    header_case=st.sampled_from([str, str.upper, str.lower, lambda h: h.replace(" ", "_")]),
+    date_form=st.sampled_from(["iso", "compact", "serial", "dmy"]),
+    number_form=st.sampled_from(["plain", "grouped", "dollar", "padded"]),
+    decimal_comma=st.booleans(),
+)
+def test_any_export_reads_back(
+    tmp_path, rows, encoding, delimiter, line_end, order, header_case, date_form, number_form, decimal_comma
+):
+    decimal_comma = decimal_comma and delimiter != ","
+    header = [header_case(h) for h in ("Trade date", "Shares", "Price")]
+    lines = [delimiter.join(header[i] for i in order)]
+    for day, shares, cents in rows:
+        cells = [
+            _written_date(day, date_form),
+            _written_number(shares, 0, number_form, decimal_comma),
+            # two decimals: a price always shows its decimal mark, so the file tells which mark is decimal
+            _written_number(cents / 100, 2, number_form, decimal_comma),
+        ]
+        cells = [f'"{c}"' if delimiter in c else c for c in cells]
+        lines.append(delimiter.join(cells[i] for i in order))
+    path = tmp_path / "export.csv"
+    path.write_bytes(_ENCODINGS[encoding](line_end.join(lines) + line_end))
+    date_format = "%d/%m/%Y" if date_form == "dmy" else None
+    expected = [(day, shares, cents / 100) for day, shares, cents in rows]
+    cumulative = 0
+    for _, shares, cents in rows:
+        cumulative += shares * cents  # in cents: within $25M for these sizes (12 × 2,000 × $999.99 < $25M)
+    assert cumulative <= 2_500_000_000
+    assert_same(read_placements(path, date_format=date_format), expected)
