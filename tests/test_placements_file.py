@@ -353,6 +353,21 @@ def test_xlsx_refusal_names_row_and_column(tmp_path, capsys):
     assert "row 3, column B (Price)" in err
 
 
+def test_xlsx_with_a_broken_sheet_is_refused_in_one_line(tmp_path, capsys):
+    import zipfile
+
+    good = _xlsx(tmp_path / "good.xlsx", [("Trade date", "Shares", "Price"), (D1, 1000, 4.04)])
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut mid-way: not well-formed XML
+            target.writestr(item, data)
+    err = refused(tmp_path, capsys, "broken.xlsx", broken.read_bytes())
+    assert "broken.xlsx" in err
+
+
 def test_xlsx_with_one_row_too_many(tmp_path, capsys):
     rows = [("Trade date", "Shares", "Price")] + [(D1, 1, 1.0)] * (MAX_PLACEMENTS + 1)
     path = _xlsx(tmp_path / "p.xlsx", rows)

@@ -122,13 +122,21 @@ def read_placements(
         )
     with path.open("rb") as fp:
         head = fp.read(4)
-    if head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows, header_row, columns = _xlsx_rows(path)
-        decimal = "."
-    else:
+    if not (head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm")):
         rows, header_row, columns, delimiter = _csv_rows(path)
         decimal = "." if delimiter == "," else None  # ; or tab: decided from the file's own numbers
-    return _frame(name, rows, header_row, columns, decimal, date_format, terms)
+        return _frame(name, rows, header_row, columns, decimal, date_format, terms)
+    book = None
+    try:
+        book, rows, header_row, columns = _xlsx_rows(path)
+        return _frame(name, rows, header_row, columns, ".", date_format, terms)
+    except PlacementsFileError:
+        raise
+    except Exception as exc:  # a sheet that breaks openpyxl mid-way is refused in one line, never a traceback
+        raise PlacementsFileError(f"{name}: not a readable .xlsx workbook ({type(exc).__name__})") from None
+    finally:
+        if book is not None:
+            book.close()
 
 
 # ---------------------------------------------------------------- reading cells
@@ -251,7 +259,7 @@ def _find_header(name: str, rows: Iterator[tuple[int, list]], quiet: bool) -> tu
     )
 
 
-def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, list]], int, dict[str, int]]:
+def _xlsx_rows(path: Path) -> tuple[object, Iterator[tuple[int, list]], int, dict[str, int]]:
     from openpyxl import load_workbook
 
     from workbook.safety import UnreadableWorkbook, check_package
@@ -264,24 +272,28 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, list]], int, dict[str, i
         raise PlacementsFileError(str(exc)) from None
     except Exception as exc:  # a broken file is refused in one line, whatever openpyxl raised
         raise PlacementsFileError(f"{name}: not a readable .xlsx workbook ({type(exc).__name__})") from None
-    sheets = [ws for ws in book.worksheets if ws.title.strip().casefold() == "placements"] or book.worksheets[:1]
-    if not sheets:
-        raise PlacementsFileError(f"{name}: has no worksheet")
-    sheet = sheets[0]
-    epoch = book.epoch
+    try:
+        sheets = [ws for ws in book.worksheets if ws.title.strip().casefold() == "placements"] or book.worksheets[:1]
+        if not sheets:
+            raise PlacementsFileError(f"{name}: has no worksheet")
+        sheet = sheets[0]
+        epoch = book.epoch
 
-    def rows() -> Iterator[tuple[int, list]]:
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_xlsx_value(v, epoch) for v in row]
+        def rows() -> Iterator[tuple[int, list]]:
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [_xlsx_value(v, epoch) for v in row]
 
-    found = _find_header(f"{name} (sheet {sheet.title})", rows(), quiet=False)
-    assert found is not None
-    header_row, columns = found
-    data = rows()
-    for number, _ in data:
-        if number == header_row:
-            break
-    return data, header_row, columns
+        found = _find_header(f"{name} (sheet {sheet.title})", rows(), quiet=False)
+        assert found is not None
+        header_row, columns = found
+        data = rows()
+        for number, _ in data:
+            if number == header_row:
+                break
+        return book, data, header_row, columns
+    except BaseException:
+        book.close()
+        raise
 
 
 def _xlsx_value(value, epoch):
@@ -344,7 +356,7 @@ def _frame(
     prices = [_number(name, r[2], decimal) for r in records]
     frame = pd.DataFrame({"Trade date": dates, "Shares": shares, "Price": prices}, columns=list(INPUT_COLUMNS))
     _check_model(name, frame, records, terms)
-    if frame["Shares"].size:
+    if frame["Shares"].size and frame["Shares"].max() < 2**53:
         frame["Shares"] = frame["Shares"].astype("int64")  # whole, as the model checked
     return frame
 
