@@ -30,9 +30,9 @@ and one row per placement below it. What is accepted, and why:
   Otherwise refused with the row, suggesting ``--date-format`` (a ``strptime``
   format such as ``%d/%m/%Y``, which then applies to every text date).
 - **Rows.** Entirely empty rows are skipped; a row with some cells empty is
-  refused. At most :data:`MAX_PLACEMENTS` placements; the file is read until
-  one more is found, never loaded whole. Files above :data:`MAX_FILE_BYTES`
-  are refused before parsing. An ``.xlsx`` passes :func:`workbook.safety.check_package`
+  refused. At most :data:`MAX_PLACEMENTS` placements: rows are parsed one by
+  one and parsing stops at the first placement too many. Files above
+  :data:`MAX_FILE_BYTES` are refused before anything is read. An ``.xlsx`` passes :func:`workbook.safety.check_package`
   first and is read with openpyxl in read-only mode (cached values, not
   formulas) from the sheet named ``Placements`` or else the first sheet.
 - **A header-only file** is a valid empty programme (0 placements).
