@@ -1,6 +1,6 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
-python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force]
+python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE] [--force]
 python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
@@ -22,7 +22,8 @@ import model
 from model import deals
 from model.errors import CEOModelError
 from workbook.files import RefusedOverwrite, atomic_target
-from workbook.generate import build, named_values, read_placements, read_terms
+from workbook.generate import build, named_values, read_terms
+from workbook.placements_file import read_placements
 from workbook.spec import Unit
 from workbook.template import OUTPUTS, Deal
 
@@ -32,7 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
     parser.add_argument("--flavour", choices=("udf", "native", "both"), default="both")
     parser.add_argument(
-        "--placements", type=Path, help="CSV with Trade date,Shares,Price (default: illustrative schedule)"
+        "--placements",
+        type=Path,
+        metavar="FILE",
+        help=".csv or .xlsx with columns Trade date, Shares, Price (default: illustrative schedule)",
+    )
+    parser.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="how the placements file writes dates, e.g. %%d/%%m/%%Y (needed only when it cannot tell day from month)",
     )
     parser.add_argument(
         "--terms",
@@ -54,10 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         return _init_terms(args)
     if args.output:
         parser.error("-o/--output goes with --refresh; use --out DIR for a build")
+    if args.date_format and not args.placements:
+        parser.error("--date-format goes with --placements")
 
     try:
         terms = read_terms(args.terms) if args.terms else Deal(model.PROSPECTUS, deals.DEALS[deals.DEFAULT].SOURCES)
-        placements = read_placements(args.placements, terms.terms) if args.placements else None
+        placements = read_placements(args.placements, terms.terms, args.date_format) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
         built = [build(args.out, f, terms, placements, args.force) for f in flavours]
     except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:

@@ -381,8 +381,8 @@ def _totals() -> tuple:
             "EffectiveRate",
             "Effective commission rate",
             Unit.RATE,
-            "=TotalCommission/TotalGross",
-            "=CEO_EFFECTIVE_RATE(TotalGross,Schedule)",
+            "=IF(TotalGross>0,TotalCommission/TotalGross,0)",
+            "=IF(TotalGross>0,CEO_EFFECTIVE_RATE(TotalGross,Schedule),0)",
         ),
         Item(
             "MarginalRate",
@@ -396,40 +396,42 @@ def _totals() -> tuple:
             "VWAP",
             "Volume-weighted average price",
             Unit.PRICE,
-            "=SUMPRODUCT(LedgerShares,LedgerPrices)/TotalShares",
-            "=CEO_VWAP(PlacementShares,PlacementPrices)",
+            "=IF(TotalShares>0,SUMPRODUCT(LedgerShares,LedgerPrices)/TotalShares,0)",
+            "=IF(TotalShares>0,CEO_VWAP(PlacementShares,PlacementPrices),0)",
         ),
         Item("WarrantShares", "Warrant shares", Unit.SHARES, "=SUM(LedgerWarrantShares)"),
         Item(
             "WarrantStrike",
             "Warrant strike (premium × VWAP)",
             Unit.PRICE,
-            "=ROUND(VWAP*WarrantPremium,2)",
-            "=CEO_WARRANT_STRIKE(VWAP,WarrantPremium)",
+            "=IF(VWAP>0,ROUND(VWAP*WarrantPremium,2),0)",
+            "=IF(VWAP>0,CEO_WARRANT_STRIKE(VWAP,WarrantPremium),0)",
         ),
         Item(
             "BsmD1",
             "Black-Scholes d1",
             Unit.NUMBER,
-            "=(LN(SharePrice/WarrantStrike)+(RiskFreeRate-DividendYield+Volatility^2/2)*WarrantTermYears)"
-            "/(Volatility*SQRT(WarrantTermYears))",
+            "=IF(WarrantStrike>0,(LN(SharePrice/WarrantStrike)+(RiskFreeRate-DividendYield+Volatility^2/2)"
+            "*WarrantTermYears)/(Volatility*SQRT(WarrantTermYears)),0)",
         ),
         Item("BsmD2", "Black-Scholes d2", Unit.NUMBER, "=BsmD1-Volatility*SQRT(WarrantTermYears)"),
         Item(
             "WarrantValue",
             "Value per warrant (Black-Scholes)",
             Unit.PRICE,
-            "=SharePrice*EXP(-DividendYield*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD1,TRUE)"
-            "-WarrantStrike*EXP(-RiskFreeRate*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD2,TRUE)",
-            "=CEO_WARRANT_VALUE(SharePrice,WarrantStrike,WarrantTermYears,Volatility,RiskFreeRate,DividendYield)",
+            "=IF(WarrantStrike>0,SharePrice*EXP(-DividendYield*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD1,TRUE)"
+            "-WarrantStrike*EXP(-RiskFreeRate*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD2,TRUE),0)",
+            "=IF(WarrantStrike>0,"
+            "CEO_WARRANT_VALUE(SharePrice,WarrantStrike,WarrantTermYears,Volatility,RiskFreeRate,DividendYield),0)",
         ),
         Item("TotalWarrantValue", "Value of all agent warrants", Unit.USD, "=WarrantValue*WarrantShares"),
         Item(
             "CashlessShares",
             "Net shares on cashless exercise today",
             Unit.SHARES,
-            "=IF(SharePrice>WarrantStrike,ROUNDDOWN(WarrantShares*(SharePrice-WarrantStrike)/SharePrice,0),0)",
-            "=CEO_CASHLESS_SHARES(WarrantShares,WarrantStrike,SharePrice)",
+            "=IF(AND(WarrantStrike>0,SharePrice>WarrantStrike),"
+            "ROUNDDOWN(WarrantShares*(SharePrice-WarrantStrike)/SharePrice,0),0)",
+            "=IF(WarrantStrike>0,CEO_CASHLESS_SHARES(WarrantShares,WarrantStrike,SharePrice),0)",
         ),
         Section("Compensation cap"),
         Item(
@@ -443,16 +445,16 @@ def _totals() -> tuple:
             "CompensationPct",
             "Compensation, % of gross",
             Unit.PCT,
-            "=TotalCompensation/TotalGross",
-            f"=CEO_COMPENSATION_PCT({comp_args},Schedule)",
+            "=IF(TotalGross>0,TotalCompensation/TotalGross,0)",
+            f"=IF(TotalGross>0,CEO_COMPENSATION_PCT({comp_args},Schedule),0)",
         ),
         Item("CompensationCapAmount", "Cap in dollars", Unit.USD, "=CompensationCap*TotalGross"),
         Item(
             "CompensationHeadroom",
             "Headroom under the cap",
             Unit.USD,
-            "=CompensationCapAmount-TotalCompensation",
-            f"=CEO_COMPENSATION_HEADROOM({comp_args},Schedule,CompensationCap)",
+            "=IF(TotalGross>0,CompensationCapAmount-TotalCompensation,0)",
+            f"=IF(TotalGross>0,CEO_COMPENSATION_HEADROOM({comp_args},Schedule,CompensationCap),0)",
         ),
         Section("Other Agreement"),
         Item(
