@@ -126,10 +126,22 @@ def _join(text: str, operand) -> str:
     if items is None:
         return re.sub(r"\s+", "", text).upper()
     out = []
-    for t in items:
+    skip_close = False
+    for i, t in enumerate(items):
         if t.type == Token.WSPACE:
             continue
-        if t.type == Token.OPERAND and t.subtype == Token.RANGE:
+        if skip_close:  # the ")" of TRUE() / FALSE()
+            skip_close = False
+            continue
+        if (
+            t.type == Token.FUNC
+            and t.subtype == Token.OPEN
+            and _function(t.value) in _LOGICAL
+            and _next_is_close(items, i)
+        ):
+            out.append(_function(t.value))  # TRUE() and TRUE are one value; LibreOffice writes the former
+            skip_close = True
+        elif t.type == Token.OPERAND and t.subtype == Token.RANGE:
             out.append(operand(t.value))
         elif t.type == Token.OPERAND and t.subtype == Token.TEXT:
             out.append(t.value)
@@ -142,6 +154,14 @@ def _join(text: str, operand) -> str:
     return "=" + "".join(out)
 
 
+_LOGICAL = frozenset({"TRUE", "FALSE"})
+
+
+def _next_is_close(items: tuple[Token, ...], i: int) -> bool:
+    following = next((t for t in items[i + 1 :] if t.type != Token.WSPACE), None)
+    return following is not None and following.type == Token.FUNC and following.subtype == Token.CLOSE
+
+
 def _number(value: str) -> str:
     try:
         number = float(value)
@@ -151,7 +171,10 @@ def _number(value: str) -> str:
 
 
 def normalised(text: str, renames: dict[str, str] | None = None) -> str:
-    """Comparable text: no spaces, upper case outside strings, no ``$``, no ``_xlfn.`` prefixes, sheets unquoted."""
+    """Comparable text: no spaces, upper case outside strings, no ``$``, no ``_xlfn.`` prefixes, sheets unquoted.
+
+    ``TRUE()``/``FALSE()`` become ``TRUE``/``FALSE``; numbers are written one way (``1.0`` = ``1``).
+    """
     renames = renames or {}
 
     def operand(value: str) -> str:

@@ -68,6 +68,7 @@ RULES: dict[str, tuple[str, str]] = {
     "A006": (ERROR, "manual calculation mode (figures go stale when inputs change)"),
     "A007": (ERROR, "a circular reference"),
     "A008": (WARNING, "macros or other active content (never run by this tool)"),
+    "A009": (ERROR, "the add-in's functions show #NAME?: the add-in was not loaded when the file was last calculated"),
     "O001": (ERROR, "after recalculation the Checks total is not 0"),
 }
 
@@ -684,6 +685,7 @@ class _Validator:
                     value = computed.get((ws.title, f"{get_column_letter(column)}{row}"), value)
                 if isinstance(value, str) and (value.upper() in ERROR_VALUES or cell.data_type == "e"):
                     errors[(ws.title, row, column)] = value
+        self.missing_addin(graph, errors)
         already = {(f.sheet, f.cell) for f in self.findings if f.rule == "A001"}
         reported = 0
         for node in sorted(errors, key=lambda n: (n[0], n[1], n[2])):
@@ -708,6 +710,37 @@ class _Validator:
         if errors and not reported:  # every error cell depends on another: a cycle of errors
             sheet, row, col = min(errors)
             self.add("A001", sheet, f"{get_column_letter(col)}{row}", f"the cell shows {errors[(sheet, row, col)]}")
+
+    def missing_addin(self, graph: _Graph, errors: dict) -> None:
+        """One A009 finding for all cells calling the add-in that show #NAME?; they leave ``errors`` (no A001 each)."""
+        from udfs import EXCEL_FUNCTIONS
+
+        cells = [
+            node
+            for node, value in errors.items()
+            if value.upper() == "#NAME?"
+            and not EXCEL_FUNCTIONS.keys().isdisjoint(ft.functions(graph.formulas.get(node) or ""))
+        ]
+        if not cells:
+            return
+        for node in cells:
+            del errors[node]
+        spread = set()
+        for node in cells:
+            spread |= graph.dependents(node, errors)
+        for node in spread:  # errors that only follow from the missing functions
+            del errors[node]
+        sheet, row, col = min(cells)
+        self.add(
+            "A009",
+            sheet,
+            f"{get_column_letter(col)}{row}",
+            f"{len(cells)} cell(s) calling the add-in's functions (CEO_FEE, …) show #NAME? ({len(spread)} more depend "
+            "on them): the "
+            "application that last calculated this file did not have the CEO add-in loaded. Install the add-in "
+            "(xlwings in Excel, the CEO extension in LibreOffice) and recalculate, or use the native flavour "
+            "(build.py --flavour native), which needs no add-in",
+        )
 
     # -- outcome --------------------------------------------------------------------
     def outcome(self) -> dict | None:

@@ -1,0 +1,88 @@
+"""What applications rewrite is not an edit; what a person edits is never lost (issue 9, without LibreOffice).
+
+The serialisations compared here are the ones LibreOffice 25.2 wrote when it
+re-saved our workbooks (observed in its files): ``TRUE()`` for ``TRUE``,
+lower-case names of functions it does not know, ``$`` on references.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook import formula_text as ft
+from workbook.recalc import ExcelErrorValue, write_cached_values
+from workbook.validate import RULES, validate
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        # LibreOffice writes the logical constants as functions
+        ("=_xlfn.NORM.S.DIST(BsmD1,TRUE)", "=_xlfn.NORM.S.DIST(BsmD1,TRUE())"),
+        ("=IF(A1,FALSE,1)", "=IF(A1,FALSE( ),1)"),
+        # functions it does not know (the add-in's) are written in lower case
+        ("=CEO_FEE(G5,Schedule)", "=ceo_fee(G5,Schedule)"),
+        # prefixes Excel adds for newer functions
+        ("=NORM.S.DIST(x,TRUE)", "=_xlfn.NORM.S.DIST(x,TRUE)"),
+        ("=FILTER(A1:A3,B1:B3)", "=_xlfn._xlws.FILTER(A1:A3,B1:B3)"),
+        # absolute/relative, quoting of sheet names, whitespace
+        ("=Inputs!$T$8", "=Inputs!T8"),
+        ("=Inputs!T8", "='Inputs'!T8"),
+        ("=SUM( A1 , B1 )", "=SUM(A1,B1)"),
+        ("=1.0+A1", "=1+A1"),
+    ],
+)
+def test_rewritten_serialisation_is_the_same_formula(ours, theirs):
+    assert ft.normalised(ours) == ft.normalised(theirs)
+    if "$" not in ours:  # R1C1 keeps absolute and relative apart: line-item consistency depends on it
+        assert ft.r1c1(ours, 5, 2) == ft.r1c1(theirs, 5, 2)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        ("=NORM.S.DIST(x,TRUE)", "=NORM.S.DIST(x,FALSE())"),
+        ('=IF(A1,"TRUE()",1)', '=IF(A1,"TRUE",1)'),  # text inside strings is compared as written
+        ("=Inputs!T8", "=Inputs!T9"),
+        ("=TRUE", "=TRUE(1)"),
+    ],
+)
+def test_different_formulas_stay_different(ours, theirs):
+    assert ft.normalised(ours) != ft.normalised(theirs)
+
+
+def test_missing_addin_is_one_finding_not_one_per_cell(built, tmp_path):
+    """The udf flavour as an application without the add-in saves it: every add-in call is #NAME?."""
+    from udfs import EXCEL_FUNCTIONS
+
+    b = built["udf"]
+    calls = {
+        (sheet, ref)
+        for sheet, ref, spec in b.layout.formula_cells()
+        if not EXCEL_FUNCTIONS.keys().isdisjoint(ft.functions(spec.value))
+    }
+    assert len(calls) > 100
+    # The add-in's cells show #NAME?; so does every formula built on them (as any spreadsheet propagates errors).
+    values = dict(b.values)
+    for key in calls:
+        values[key] = ExcelErrorValue("#NAME?")
+    dependent = {(s, r) for s, r, spec in b.layout.formula_cells() if spec.name in ("TotalCommission", "NetProceeds")}
+    for key in dependent - calls:
+        values[key] = ExcelErrorValue("#NAME?")
+    path = tmp_path / "no_addin.xlsx"
+    write_cached_values(b.path, values, path)
+    findings = validate(path).findings
+    assert [f.rule for f in findings] == ["A009"], [(f.rule, f.location, f.message[:80]) for f in findings]
+    message = findings[0].message
+    assert f"{len(calls)} cell(s)" in message
+    assert "add-in" in message and "native flavour" in message
+    assert RULES["A009"][0] == "error"
+
+
+def test_one_other_error_is_still_reported_beside_the_missing_addin(built, tmp_path):
+    b = built["native"]
+    key = next((s, r) for s, r, spec in b.layout.formula_cells() if spec.name == "TotalCommission")
+    path = tmp_path / "one_error.xlsx"
+    write_cached_values(b.path, {**b.values, key: ExcelErrorValue("#NAME?")}, path)
+    rules = [f.rule for f in validate(path).findings]
+    assert rules == ["A001"]  # a #NAME? outside the add-in's functions is not blamed on the add-in
