@@ -1,6 +1,7 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
 python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force]
+python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
 --refresh rebuilds OLD with the current template, carrying every input (see
@@ -16,11 +17,12 @@ import sys
 from pathlib import Path
 
 import model
+from model import deals
 from model.errors import CEOModelError
-from workbook.files import RefusedOverwrite
+from workbook.files import RefusedOverwrite, atomic_target
 from workbook.generate import build, named_values, read_placements, read_terms
 from workbook.spec import Unit
-from workbook.template import OUTPUTS
+from workbook.template import OUTPUTS, Deal
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--placements", type=Path, help="CSV with Trade date,Shares,Price (default: illustrative schedule)"
     )
-    parser.add_argument("--terms", type=Path, help="JSON object of deal terms to override")
+    parser.add_argument(
+        "--terms",
+        type=Path,
+        help="deal terms file, TOML or JSON (write one with --init-terms); default: the prospectus",
+    )
+    parser.add_argument(
+        "--init-terms", type=Path, metavar="FILE", help="write a named deal's terms as an editable TOML file"
+    )
+    parser.add_argument("--deal", choices=tuple(deals.DEALS), default=deals.DEFAULT, help="with --init-terms")
     parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
     parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs to PNG")
     parser.add_argument("--refresh", type=Path, metavar="OLD", help="rebuild OLD with the current template")
@@ -38,12 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.refresh:
         return _refresh(args)
+    if args.init_terms:
+        return _init_terms(args)
     if args.output:
         parser.error("-o/--output goes with --refresh; use --out DIR for a build")
 
     try:
-        terms = read_terms(args.terms) if args.terms else model.PROSPECTUS
-        placements = read_placements(args.placements) if args.placements else None
+        terms = read_terms(args.terms) if args.terms else Deal(model.PROSPECTUS, deals.DEALS[deals.DEFAULT].SOURCES)
+        placements = read_placements(args.placements, terms.terms) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
         built = [build(args.out, f, terms, placements, args.force) for f in flavours]
     except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:
@@ -60,6 +72,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {output.label:<38} {_shown(values[output.name], output.unit):>18}")
     if not args.no_picture:
         _picture(built)
+    return 0
+
+
+def _init_terms(args: argparse.Namespace) -> int:
+    from model.terms_file import dumps
+
+    target: Path = args.init_terms
+    if target.exists() and not args.force:
+        print(f"build.py: {target} exists; use --force to replace it", file=sys.stderr)
+        return 2
+    deal = deals.DEALS[args.deal]
+    text = dumps(deal.TERMS, deal.SOURCES, title=f"{deal.TERMS.issuer} ({args.deal})")
+    try:
+        with atomic_target(target) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"build.py: cannot write {target}: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {target}: the {args.deal} terms; edit it, then: python build.py --terms {target}")
     return 0
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from model.args import answer, broadcast, numbers, refuse_where
 from model.rounding import round_half_up, round_up
-from model.terms import PROSPECTUS, PROSPECTUS_SCHEDULE, Schedule
+from model.terms import Schedule
 
 PROGRAMME_MAXIMUM = "the programme maximum"
 
@@ -28,7 +28,7 @@ def tier_fee(gross: np.ndarray, schedule: Schedule) -> np.ndarray:
     return filled @ schedule.rates
 
 
-def fee(gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
+def fee(gross, schedule: Schedule):
     """Commission on cumulative gross sales under a tiered schedule.
 
     Parameters
@@ -47,13 +47,14 @@ def fee(gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
     --------
     The prospectus's maximum commission at $25M [S-12]:
 
-    >>> fee(25_000_000)
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> fee(25_000_000, SCHEDULE)
     900000.0
     """
     return answer(round_half_up(tier_fee(check_gross(gross, schedule), schedule), 2))
 
 
-def fee_increment(prior_gross, placement_gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
+def fee_increment(prior_gross, placement_gross, schedule: Schedule):
     """Commission on one placement when ``prior_gross`` has already been sold.
 
     Splits the placement across the tiers it crosses. Equal to
@@ -63,7 +64,8 @@ def fee_increment(prior_gross, placement_gross, schedule: Schedule = PROSPECTUS_
     --------
     A $2M placement after $9M already sold: $1M at 4% and $1M at 3.5%.
 
-    >>> fee_increment(9_000_000, 2_000_000)
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> fee_increment(9_000_000, 2_000_000, SCHEDULE)
     75000.0
     """
     prior = check_gross(prior_gross, schedule, "prior_gross")
@@ -80,7 +82,7 @@ def fee_increment(prior_gross, placement_gross, schedule: Schedule = PROSPECTUS_
     return answer(round_half_up(after - before, 2))
 
 
-def marginal_rate(gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
+def marginal_rate(gross, schedule: Schedule):
     """Commission rate on the next dollar sold.
 
     At a tier boundary this is the upper tier's rate; at the programme maximum
@@ -88,7 +90,8 @@ def marginal_rate(gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
 
     Examples
     --------
-    >>> marginal_rate(10_000_000)
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> marginal_rate(10_000_000, SCHEDULE)
     0.035
     """
     g = numbers(gross, "gross", low=0.0)
@@ -101,31 +104,33 @@ def marginal_rate(gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
     return answer(schedule.rates[tier])
 
 
-def effective_rate(gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
+def effective_rate(gross, schedule: Schedule):
     """Commission as a fraction of gross (gross must be positive).
 
     Examples
     --------
-    >>> effective_rate(25_000_000)
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> effective_rate(25_000_000, SCHEDULE)
     0.036
     """
     g = check_gross(gross, schedule, positive=True)
     return answer(round_half_up(tier_fee(g, schedule), 2) / g)
 
 
-def net_proceeds(gross, schedule: Schedule = PROSPECTUS_SCHEDULE):
+def net_proceeds(gross, schedule: Schedule):
     """Gross sales less the agent's commission.
 
     Examples
     --------
-    >>> net_proceeds(25_000_000)
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> net_proceeds(25_000_000, SCHEDULE)
     24100000.0
     """
     g = check_gross(gross, schedule)
     return answer(g - round_half_up(tier_fee(g, schedule), 2))
 
 
-def gross_for_net(net, schedule: Schedule = PROSPECTUS_SCHEDULE):
+def gross_for_net(net, schedule: Schedule):
     """Smallest gross, in whole cents, whose net proceeds reach ``net``.
 
     Net proceeds never fall when gross grows by a cent (the rounded commission
@@ -137,9 +142,10 @@ def gross_for_net(net, schedule: Schedule = PROSPECTUS_SCHEDULE):
 
     Examples
     --------
-    >>> gross_for_net(24_100_000)
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> gross_for_net(24_100_000, SCHEDULE)
     25000000.0
-    >>> gross_for_net(9_600_000)
+    >>> gross_for_net(9_600_000, SCHEDULE)
     10000000.0
     """
     top = schedule.maximum
@@ -160,12 +166,13 @@ def gross_for_net(net, schedule: Schedule = PROSPECTUS_SCHEDULE):
     return answer(np.minimum(high / 100.0, top))
 
 
-def schedule_table(schedule: Schedule = PROSPECTUS_SCHEDULE) -> pd.DataFrame:
+def schedule_table(schedule: Schedule) -> pd.DataFrame:
     """The tier table: From, To, Rate, Fee in tier, Cumulative fee.
 
     Examples
     --------
-    >>> schedule_table()["Cumulative fee"].tolist()
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> schedule_table(SCHEDULE)["Cumulative fee"].tolist()
     [400000.0, 750000.0, 900000.0]
     """
     table = pd.DataFrame({"From": schedule.starts, "To": schedule.ends, "Rate": schedule.rates})
@@ -174,15 +181,15 @@ def schedule_table(schedule: Schedule = PROSPECTUS_SCHEDULE) -> pd.DataFrame:
     return table
 
 
-def other_fee(gross, rate=PROSPECTUS.other_rate, maximum=PROSPECTUS.other_maximum):
+def other_fee(gross, rate, maximum):
     """Commission under the Other Agreement: a flat rate up to its own maximum [S-12].
 
     Examples
     --------
-    >>> other_fee(8_400_000)
+    >>> other_fee(8_400_000, 0.04, 8_400_000)
     336000.0
     """
-    cap = numbers(maximum, "maximum", low=0.0, low_open=True)
+    cap = numbers(maximum, "maximum", low=0.0)
     r = numbers(rate, "rate", low=0.0, high=1.0)
     g = numbers(gross, "gross", low=0.0)
     g, r, cap = broadcast(["gross", "rate", "maximum"], g, r, cap)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from model.args import answer, broadcast, numbers
 from model.commission import check_gross, tier_fee
 from model.rounding import round_half_up
-from model.terms import PROSPECTUS, PROSPECTUS_SCHEDULE, Schedule
+from model.terms import Schedule
 
 _NAMES = ["gross", "warrant_value", "expenses", "retainer"]
 
@@ -13,9 +13,9 @@ _NAMES = ["gross", "warrant_value", "expenses", "retainer"]
 def total_compensation(
     gross,
     warrant_value,
-    expenses=PROSPECTUS.expense_reimbursement,
-    retainer=PROSPECTUS.retainer_allocation,
-    schedule: Schedule = PROSPECTUS_SCHEDULE,
+    expenses,
+    retainer,
+    schedule: Schedule,
 ):
     """Commission + warrant value + expense reimbursement + retainer allocation.
 
@@ -32,7 +32,8 @@ def total_compensation(
 
     Examples
     --------
-    >>> total_compensation(25_000_000, 0)  # 900,000 + 60,000 + 62,500
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> total_compensation(25_000_000, 0, 60_000, 62_500, SCHEDULE)  # 900,000 + 60,000 + 62,500
     1022500.0
     """
     g, w, e, r = _components(gross, warrant_value, expenses, retainer, schedule)
@@ -42,15 +43,16 @@ def total_compensation(
 def compensation_pct(
     gross,
     warrant_value,
-    expenses=PROSPECTUS.expense_reimbursement,
-    retainer=PROSPECTUS.retainer_allocation,
-    schedule: Schedule = PROSPECTUS_SCHEDULE,
+    expenses,
+    retainer,
+    schedule: Schedule,
 ):
     """Total compensation as a fraction of gross (gross must be positive).
 
     Examples
     --------
-    >>> compensation_pct(25_000_000, 0)
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> compensation_pct(25_000_000, 0, 60_000, 62_500, SCHEDULE)
     0.0409
     """
     g = check_gross(gross, schedule, positive=True)
@@ -60,16 +62,17 @@ def compensation_pct(
 def compensation_headroom(
     gross,
     warrant_value,
-    expenses=PROSPECTUS.expense_reimbursement,
-    retainer=PROSPECTUS.retainer_allocation,
-    schedule: Schedule = PROSPECTUS_SCHEDULE,
-    cap=PROSPECTUS.compensation_cap,
+    expenses,
+    retainer,
+    schedule: Schedule,
+    cap,
 ):
     """Dollars left under the cap: cap × gross − total compensation (negative = breach).
 
     Examples
     --------
-    >>> compensation_headroom(25_000_000, 0)  # 2,000,000 − 1,022,500
+    >>> from model.deals.prospectus_2001 import SCHEDULE
+    >>> compensation_headroom(25_000_000, 0, 60_000, 62_500, SCHEDULE, 0.08)  # 2,000,000 − 1,022,500
     977500.0
     """
     c = numbers(cap, "cap", low=0.0, high=1.0)

@@ -4,52 +4,81 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.args import answer, broadcast, numbers
-from model.errors import CEOModelError
+from model.args import answer, broadcast, number, numbers
+from model.errors import CEOModelError, ErrorKind
 from model.rounding import round_down
-from model.terms import PROSPECTUS, DealTerms
 
 
-def debenture_conversion_price(issue_prices, bids, days_since_issue, terms: DealTerms = PROSPECTUS):
-    """Conversion price of the convertible debentures [S-7].
+def debenture_conversion_price(
+    issue_prices,
+    bids,
+    days_since_issue,
+    premium,
+    reset_after_days,
+    reset_factor,
+    lowest_bids,
+    issue_days,
+    bid_days,
+):
+    """Conversion price of convertible debentures with a look-back reset [S-7].
 
-    Initially 120% of the average market value over the 5 trading days before
-    issuance. More than 90 days after issuance: the lesser of that initial
-    price and 101% of the average of the 10 lowest closing bids in the 30
-    trading days before conversion. At exactly 90 days the initial price applies.
+    Initially ``premium`` times the average market value over the
+    ``issue_days`` trading days before issuance. More than
+    ``reset_after_days`` after issuance: the lesser of that initial price and
+    ``reset_factor`` times the average of the ``lowest_bids`` lowest closing
+    bids in the ``bid_days`` trading days before conversion. At exactly
+    ``reset_after_days`` the initial price applies. (The 2001 prospectus:
+    120%, 5 days, 90 days, 101%, the 10 lowest of 30 bids.)
 
     Parameters
     ----------
     issue_prices : array_like
-        Exactly 5 market values, the trading days before issuance.
+        Exactly ``issue_days`` market values, the trading days before issuance.
     bids : array_like or None
-        Exactly 30 closing bids before conversion; needed only when some
-        ``days_since_issue`` is above 90.
+        Exactly ``bid_days`` closing bids before conversion; needed only when
+        some ``days_since_issue`` is above ``reset_after_days``.
     days_since_issue : float or array_like
         Days from issuance to conversion (non-negative).
+    premium, reset_factor : float
+        Multiples of the issue average and of the lowest bids' average.
+    reset_after_days, lowest_bids, issue_days, bid_days : int
+        The reset's day counts.
 
     Examples
     --------
-    >>> debenture_conversion_price([4.0] * 5, None, 30)
+    >>> terms = dict(premium=1.2, reset_after_days=90, reset_factor=1.01, lowest_bids=10, issue_days=5, bid_days=30)
+    >>> debenture_conversion_price([4.0] * 5, None, 30, **terms)
     4.8
-    >>> round(debenture_conversion_price([4.0] * 5, [3.0] * 30, 120), 10)
+    >>> round(debenture_conversion_price([4.0] * 5, [3.0] * 30, 120, **terms), 10)
     3.03
     """
+    premium = _scalar(premium, "premium", low_open=True)
+    reset_after_days = _scalar(reset_after_days, "reset_after_days", whole=True)
+    reset_factor = _scalar(reset_factor, "reset_factor", low_open=True)
+    issue_days = int(_scalar(issue_days, "issue_days", low_open=True, whole=True))
+    bid_days = int(_scalar(bid_days, "bid_days", low_open=True, whole=True))
+    lowest_bids = int(_scalar(lowest_bids, "lowest_bids", low_open=True, whole=True))
+    if lowest_bids > bid_days:
+        raise CEOModelError("lowest_bids", f"must not exceed bid_days ({bid_days})", ErrorKind.NUM)
     issue = numbers(issue_prices, "issue_prices", low=0.0, low_open=True).ravel()
-    if issue.size != terms.debenture_issue_days:
-        raise CEOModelError("issue_prices", f"must have exactly {terms.debenture_issue_days} values, got {issue.size}")
+    if issue.size != issue_days:
+        raise CEOModelError("issue_prices", f"must have exactly {issue_days} values, got {issue.size}")
     days = numbers(days_since_issue, "days_since_issue", low=0.0)
-    initial = terms.debenture_initial_premium * issue.mean()
-    reset = days > terms.debenture_reset_after_days
+    initial = premium * issue.mean()
+    reset = days > reset_after_days
     if not reset.any():
         return answer(np.full(days.shape, initial))
     if bids is None:
-        raise CEOModelError("bids", f"are required more than {terms.debenture_reset_after_days} days after issuance")
+        raise CEOModelError("bids", f"are required more than {reset_after_days:g} days after issuance")
     low_bids = numbers(bids, "bids", low=0.0, low_open=True).ravel()
-    if low_bids.size != terms.debenture_bid_days:
-        raise CEOModelError("bids", f"must have exactly {terms.debenture_bid_days} values, got {low_bids.size}")
-    lowest = np.sort(low_bids)[: terms.debenture_lowest_bids].mean()
-    return answer(np.where(reset, min(initial, terms.debenture_reset_factor * lowest), initial))
+    if low_bids.size != bid_days:
+        raise CEOModelError("bids", f"must have exactly {bid_days} values, got {low_bids.size}")
+    lowest = np.sort(low_bids)[:lowest_bids].mean()
+    return answer(np.where(reset, min(initial, reset_factor * lowest), initial))
+
+
+def _scalar(value, name: str, *, low_open: bool = False, whole: bool = False) -> float:
+    return number(value, name, low=0.0, low_open=low_open, whole=whole)
 
 
 def debenture_conversion_shares(principal, conversion_price):
@@ -66,12 +95,12 @@ def debenture_conversion_shares(principal, conversion_price):
     return answer(round_down(p / c))
 
 
-def classb_exercise_price(closing_bid, market_price=None, cap=PROSPECTUS.classb_cap, terms: DealTerms = PROSPECTUS):
-    """Class B warrant exercise price after a redemption notice [S-7].
+def classb_exercise_price(closing_bid, market_price, cap, factor, factor_low, low_price):
+    """Exercise price of warrants called for redemption [S-7].
 
-    The lesser of ``cap`` ($33.75) and 97% of the closing bid on the trading
-    day after the notice — 95% when the market price is below $5.00 (strictly:
-    at exactly $5.00 it is 97%).
+    The lesser of ``cap`` and ``factor`` times the closing bid on the trading
+    day after the notice — ``factor_low`` when the market price is strictly
+    below ``low_price``. (The 2001 Class B warrants: $33.75, 97%, 95%, $5.00.)
 
     Parameters
     ----------
@@ -79,19 +108,26 @@ def classb_exercise_price(closing_bid, market_price=None, cap=PROSPECTUS.classb_
         Closing bid on the trading day after the notice (positive).
     market_price : float or array_like, optional
         Market price that decides 95% or 97%; the closing bid when omitted.
-    cap : float
+    cap : float or array_like
         Price ceiling, adjusted for splits and combinations.
+    factor, factor_low : float
+        Multiples of the closing bid at or above, and below, ``low_price``.
+    low_price : float
+        Market price below which ``factor_low`` applies.
 
     Examples
     --------
-    >>> classb_exercise_price(6.00)
+    >>> classb_exercise_price(6.00, None, 33.75, 0.97, 0.95, 5.00)
     5.82
-    >>> classb_exercise_price(4.00)
+    >>> classb_exercise_price(4.00, None, 33.75, 0.97, 0.95, 5.00)
     3.8
     """
     bid = numbers(closing_bid, "closing_bid", low=0.0, low_open=True)
     market = bid if market_price is None else numbers(market_price, "market_price", low=0.0, low_open=True)
     ceiling = numbers(cap, "cap", low=0.0, low_open=True)
     bid, market, ceiling = broadcast(["closing_bid", "market_price", "cap"], bid, market, ceiling)
-    factor = np.where(market < terms.classb_low_price, terms.classb_factor_low, terms.classb_factor)
+    high_factor = _scalar(factor, "factor", low_open=True)
+    low_factor = _scalar(factor_low, "factor_low", low_open=True)
+    threshold = _scalar(low_price, "low_price")
+    factor = np.where(market < threshold, low_factor, high_factor)
     return answer(np.minimum(ceiling, factor * bid))

@@ -6,7 +6,6 @@ import numpy as np
 
 from model.args import answer, broadcast, numbers, refuse_where
 from model.rounding import round_up
-from model.terms import PROSPECTUS
 
 
 def dilution_pct(new_shares, outstanding):
@@ -44,7 +43,7 @@ def ownership_pct(shares_held, potential_shares, outstanding):
     return answer((h + p) / (o + p))
 
 
-def nasdaq_20pct_capacity(outstanding, already_issued=0, limit=PROSPECTUS.nasdaq_discount_limit):
+def nasdaq_20pct_capacity(outstanding, already_issued, limit):
     """Most shares still issuable at a discount while staying below 20% of outstanding [S-8].
 
     Issuing 20% or more needs stockholder approval, so the capacity is the
@@ -53,9 +52,9 @@ def nasdaq_20pct_capacity(outstanding, already_issued=0, limit=PROSPECTUS.nasdaq
 
     Examples
     --------
-    >>> nasdaq_20pct_capacity(21_862_772)
+    >>> nasdaq_20pct_capacity(21_862_772, 0, 0.20)
     4372554.0
-    >>> nasdaq_20pct_capacity(100)  # 20 shares would be 20%: 19 is the most
+    >>> nasdaq_20pct_capacity(100, 0, 0.20)  # 20 shares would be 20%: 19 is the most
     19.0
     """
     o = numbers(outstanding, "outstanding", low=0.0, low_open=True, whole=True)

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 
 from model.args import numbers
+from model.calendars import holidays_for
 from model.commission import PROGRAMME_MAXIMUM, tier_fee
 from model.errors import CEOModelError, ErrorKind
 from model.rounding import round_down, round_half_up
-from model.terms import PROSPECTUS, DealTerms
+from model.terms import DealTerms
 from model.warrants import dates, settlement_date
 
 INPUT_COLUMNS = ("Trade date", "Shares", "Price")
@@ -29,9 +30,7 @@ OUTPUT_COLUMNS = (
 )
 
 
-def placements(
-    table: pd.DataFrame, terms: DealTerms = PROSPECTUS, name: str = "table", header_rows: int = 0
-) -> pd.DataFrame:
+def placements(table: pd.DataFrame, terms: DealTerms, name: str = "table", header_rows: int = 0) -> pd.DataFrame:
     """One row per placement: gross, cumulative gross, commission, net, warrants, settlement.
 
     Parameters
@@ -40,7 +39,8 @@ def placements(
         Columns ``Trade date | Shares | Price`` in the order sold. Rows that
         are entirely empty are dropped (a ledger range with spare rows).
     terms : DealTerms
-        Schedule, warrant cover and premium, settlement days and holidays.
+        Schedule, warrant cover and premium, settlement cycle and holidays
+        (the exchange calendar's when the terms give none).
     name : str
         Argument name for error messages.
     header_rows : int
@@ -52,8 +52,8 @@ def placements(
     DataFrame with :data:`OUTPUT_COLUMNS`. Gross is shares × price rounded to
     the cent; the commission of each placement is the fee on the cumulative
     gross after it less the fee before it, so the commissions add up exactly
-    to the fee on the total. Warrant strike is 130% of the placement's price
-    (its VWAP), rounded to the cent.
+    to the fee on the total. Warrant strike is the warrant premium times the
+    placement's price (its VWAP), rounded to the cent.
 
     Raises
     ------
@@ -64,7 +64,8 @@ def placements(
     Examples
     --------
     >>> rows = pd.DataFrame({"Trade date": [dt.date(2001, 11, 5)], "Shares": [1_000_000], "Price": [4.04]})
-    >>> placements(rows)[["Gross", "Commission", "Warrant shares", "Warrant strike"]].iloc[0].tolist()
+    >>> from model.deals.prospectus_2001 import PROSPECTUS
+    >>> placements(rows, PROSPECTUS)[["Gross", "Commission", "Warrant shares", "Warrant strike"]].iloc[0].tolist()
     [4040000.0, 161600.0, 100000.0, 5.25]
     """
     missing = [c for c in INPUT_COLUMNS if c not in table.columns]
@@ -97,7 +98,7 @@ def placements(
         )
     fee_after = round_half_up(tier_fee(np.minimum(cumulative, schedule.maximum), schedule), 2)
     commission = round_half_up(np.diff(fee_after, prepend=0.0), 2)
-    settle = settlement_date(trade, terms.holidays, terms.settlement_business_days)
+    settle = settlement_date(trade, holidays_for(terms, trade), terms.settlement_business_days)
     return pd.DataFrame(
         {
             "Trade date": trade.astype(dt.date),

@@ -7,10 +7,10 @@ import datetime as dt
 import numpy as np
 from scipy.special import ndtr
 
-from model.args import answer, broadcast, numbers, position_of, refuse_where
+from model.args import answer, broadcast, number, numbers, position_of, refuse_where
 from model.errors import CEOModelError, ErrorKind
 from model.rounding import round_down, round_half_up
-from model.terms import PROSPECTUS
+from model.terms import TERM
 
 
 def vwap(shares, prices) -> float:
@@ -58,12 +58,12 @@ def _empty(value, shape: tuple[int, ...]) -> np.ndarray:
     return np.array([v is None for v in np.asarray(value, dtype=object).ravel()], dtype=bool).reshape(shape)
 
 
-def warrant_shares(shares_sold, coverage=PROSPECTUS.warrant_coverage):
+def warrant_shares(shares_sold, coverage):
     """Shares under the agent's warrants: ``coverage`` of shares sold, rounded down [S-11].
 
     Examples
     --------
-    >>> warrant_shares(1_234_567)
+    >>> warrant_shares(1_234_567, 0.10)
     123456.0
     """
     q = numbers(shares_sold, "shares_sold", low=0.0, whole=True)
@@ -72,14 +72,14 @@ def warrant_shares(shares_sold, coverage=PROSPECTUS.warrant_coverage):
     return answer(round_down(q * c))
 
 
-def warrant_strike(vwap, premium=PROSPECTUS.warrant_premium):
+def warrant_strike(vwap, premium):
     """Warrant exercise price: ``premium`` × VWAP, rounded to the cent half up [S-11].
 
     Examples
     --------
-    >>> warrant_strike(4.04)
+    >>> warrant_strike(4.04, 1.30)
     5.25
-    >>> warrant_strike(3.85)  # 5.005 exactly: Excel's ROUND gives 5.01
+    >>> warrant_strike(3.85, 1.30)  # 5.005 exactly: Excel's ROUND gives 5.01
     5.01
     """
     v = numbers(vwap, "vwap", low=0.0, low_open=True)
@@ -139,20 +139,21 @@ def cashless_shares(warrant_shares, strike, market_price):
     return answer(round_down(n * np.maximum(p - k, 0.0) / p))
 
 
-def settlement_date(trade_date, holidays=(), business_days: int = PROSPECTUS.settlement_business_days):
-    """Settlement date: the third business day after the trade [S-11].
+def settlement_date(trade_date, holidays, business_days: int):
+    """Settlement date: ``business_days`` business days after the trade (T+n; the prospectus: T+3 [S-11]).
 
     Counts weekdays that are not in ``holidays``, as Excel's WORKDAY does: a
     trade on a weekend or holiday counts from that day all the same.
 
     Examples
     --------
-    >>> settlement_date(dt.date(2001, 11, 2))  # a Friday
+    >>> settlement_date(dt.date(2001, 11, 2), (), 3)  # a Friday
     datetime.date(2001, 11, 7)
     """
     days = dates(trade_date, "trade_date")
+    cycle = int(number(business_days, "business_days", low=0.0, high=TERM["settlement_business_days"].high, whole=True))
     off = np.array([], dtype="datetime64[D]") if holidays is None else dates(holidays, "holidays").ravel()
-    moved = np.busday_offset(days, business_days, roll="backward", holidays=off)
+    moved = np.busday_offset(days, cycle, roll="backward", holidays=off)
     if moved.ndim == 0:
         return moved.astype(dt.date)
     return moved

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import to_excel
 
 import model
-from workbook.template import ILLUSTRATIVE_PLACEMENTS, MARKET_HOLIDAYS
+from model.deals.prospectus_2001 import PLACEMENTS as ILLUSTRATIVE_PLACEMENTS
 
 
 def cached_values(path) -> dict[tuple[str, str], object]:
@@ -45,7 +45,6 @@ def named(values: dict, names: dict[str, str], name: str):
 
 def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUSTRATIVE_PLACEMENTS) -> dict[str, float]:
     """What ``model/`` says the Outputs sheet must show for this deal."""
-    terms = terms.replace(holidays=terms.holidays or MARKET_HOLIDAYS)
     ledger = model.placements(placements, terms)
     s = terms.schedule
     gross = float(ledger["Gross"].sum())
@@ -67,7 +66,9 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
     headroom = model.compensation_headroom(
         gross, warrants_total, terms.expense_reimbursement, terms.retainer_allocation, s, terms.compensation_cap
     )
-    capacity = model.nasdaq_20pct_capacity(terms.shares_outstanding)
+    capacity = model.nasdaq_20pct_capacity(
+        terms.shares_outstanding, terms.already_issued_at_discount, terms.nasdaq_discount_limit
+    )
     return {
         "OutTotalGross": gross,
         "OutTotalCommission": commission,
@@ -88,6 +89,6 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
         "OutFullDilutionPct": model.dilution_pct(terms.options_warrants_outstanding, terms.shares_outstanding),
         "OutNasdaqCapacity": capacity,
         "OutRunwayMonths": model.runway_months(terms.cash + net - terms.issuer_other_expenses, terms.monthly_burn),
-        "OutOtherFee": model.other_fee(terms.other_maximum, terms.other_rate, terms.other_maximum),
+        "OutOtherFee": model.other_fee(terms.other_gross, terms.other_rate, terms.other_maximum),
         "OutChecksTotal": int(headroom < 0) + int(gross > s.maximum) + int(shares > capacity),
     }

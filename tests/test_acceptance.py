@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import prospectus
 import pytest
 from reference import excel_round, excel_rounddown, excel_roundup, excel_value
 
@@ -37,18 +38,18 @@ FEE_FIGURES = [
 
 
 @pytest.mark.parametrize(("gross", "expected"), FEE_FIGURES)
-@pytest.mark.parametrize("fn", [model.fee, udfs.ceo_fee], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.fee, udfs.ceo_fee], ids=["model", "udf"])
 def test_fee_figures(fn, gross, expected):
     assert fn(gross) == expected
 
 
-@pytest.mark.parametrize("fn", [model.net_proceeds, udfs.ceo_net_proceeds], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.net_proceeds, udfs.ceo_net_proceeds], ids=["model", "udf"])
 def test_net_proceeds_at_programme_maximum(fn):
     # 25,000,000 − 900,000
     assert fn(25_000_000) == 24_100_000
 
 
-@pytest.mark.parametrize("fn", [model.other_fee, udfs.other_fee], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.other_fee, udfs.other_fee], ids=["model", "udf"])
 def test_other_agreement_fee(fn):
     # S-12: "compensation of 4% of the gross proceeds", up to $8.4 million: 0.04 × 8,400,000
     assert fn(8_400_000) == 336_000
@@ -62,13 +63,13 @@ def test_retainer_allocation_is_half_of_retainer_plus_deposit():
     assert terms.retainer_allocation == 62_500 == (75_000 + 50_000) / 2
 
 
-@pytest.mark.parametrize("fn", [model.total_compensation, udfs.ceo_total_compensation], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.total_compensation, udfs.ceo_total_compensation], ids=["model", "udf"])
 def test_total_compensation_uses_the_documented_defaults(fn):
     # 900,000 commission + 60,000 expenses [S-12] + 62,500 retainer allocation [S-12] + 0 warrants
     assert fn(25_000_000, 0) == 1_022_500
 
 
-@pytest.mark.parametrize("fn", [model.compensation_headroom, udfs.ceo_compensation_headroom], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.compensation_headroom, udfs.ceo_compensation_headroom], ids=["model", "udf"])
 def test_compensation_headroom_at_programme_maximum(fn):
     # 8% × 25,000,000 = 2,000,000; 2,000,000 − 1,022,500 = 977,500
     assert fn(25_000_000, 0) == 977_500
@@ -76,7 +77,7 @@ def test_compensation_headroom_at_programme_maximum(fn):
     assert fn(25_000_000, 1_000_000) == -22_500
 
 
-@pytest.mark.parametrize("fn", [model.compensation_pct, udfs.ceo_compensation_pct], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.compensation_pct, udfs.ceo_compensation_pct], ids=["model", "udf"])
 def test_compensation_pct(fn):
     # 1,022,500 / 25,000,000 = 0.0409
     assert fn(25_000_000, 0) == pytest.approx(0.0409, rel=1e-12)
@@ -98,7 +99,7 @@ def test_ownership_pct(fn):
     assert excel_round(value, 4) == Decimal("0.1926")  # S-10: "19.3%"
 
 
-@pytest.mark.parametrize("fn", [model.nasdaq_20pct_capacity, udfs.nasdaq_20pct_capacity], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.nasdaq_20pct_capacity, udfs.nasdaq_20pct_capacity], ids=["model", "udf"])
 def test_nasdaq_20pct_capacity(fn):
     # 20% × 21,862,772 = 4,372,554.4; the largest whole number strictly below it is 4,372,554
     assert fn(21_862_772) == 4_372_554
@@ -109,13 +110,13 @@ def test_nasdaq_20pct_capacity(fn):
     assert fn(21_862_772, 5_000_000) == 0
 
 
-@pytest.mark.parametrize("fn", [model.warrant_strike, udfs.ceo_warrant_strike], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.warrant_strike, udfs.ceo_warrant_strike], ids=["model", "udf"])
 def test_warrant_strike_at_last_sale_price(fn):
     # S-11: 130% of VWAP; 1.30 × 4.04 = 5.252 → 5.25
     assert fn(4.04) == 5.25
 
 
-@pytest.mark.parametrize("fn", [model.warrant_shares, udfs.ceo_warrant_shares], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.warrant_shares, udfs.ceo_warrant_shares], ids=["model", "udf"])
 def test_warrant_shares_round_down(fn):
     # S-11: 10% of shares sold; 10% × 1,234,567 = 123,456.7 → 123,456
     assert fn(1_234_567) == 123_456
@@ -148,7 +149,7 @@ FEE_AT = [
 
 
 @pytest.mark.parametrize(("gross", "expected"), FEE_AT)
-@pytest.mark.parametrize("fn", [model.fee, udfs.ceo_fee], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.fee, udfs.ceo_fee], ids=["model", "udf"])
 def test_fee_at_tier_boundaries(fn, gross, expected):
     assert cents(fn(gross)) == int(Decimal(expected) * 100)
 
@@ -156,7 +157,7 @@ def test_fee_at_tier_boundaries(fn, gross, expected):
 @pytest.mark.parametrize("gross", [25_000_000.01, 25_000_001, 30_000_000])
 def test_fee_above_programme_maximum_is_a_num_error(gross):
     with pytest.raises(CEOModelError) as info:
-        model.fee(gross)
+        prospectus.fee(gross)
     assert info.value.kind is ErrorKind.NUM
     assert "gross" in str(info.value)
     assert udfs.ceo_fee(gross) == "#NUM!"
@@ -175,7 +176,7 @@ MARGINAL_AT = [
 
 
 @pytest.mark.parametrize(("gross", "expected"), MARGINAL_AT)
-@pytest.mark.parametrize("fn", [model.marginal_rate, udfs.ceo_marginal_rate], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.marginal_rate, udfs.ceo_marginal_rate], ids=["model", "udf"])
 def test_marginal_rate_at_tier_boundaries(fn, gross, expected):
     assert fn(gross) == expected
 
@@ -184,7 +185,7 @@ def test_marginal_rate_at_tier_boundaries(fn, gross, expected):
 def test_marginal_rate_at_programme_maximum_is_a_num_error(gross):
     # SPEC §3: "at the programme maximum there is no next dollar: error"
     with pytest.raises(CEOModelError) as info:
-        model.marginal_rate(gross)
+        prospectus.marginal_rate(gross)
     assert info.value.kind is ErrorKind.NUM
     assert "gross" in str(info.value)
     assert udfs.ceo_marginal_rate(gross) == "#NUM!"
@@ -201,7 +202,7 @@ EFFECTIVE_AT = [
 
 
 @pytest.mark.parametrize(("gross", "expected"), EFFECTIVE_AT)
-@pytest.mark.parametrize("fn", [model.effective_rate, udfs.ceo_effective_rate], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.effective_rate, udfs.ceo_effective_rate], ids=["model", "udf"])
 def test_effective_rate_at_tier_boundaries(fn, gross, expected):
     assert fn(gross) == pytest.approx(float(expected), rel=1e-12)
 
@@ -210,7 +211,7 @@ def test_effective_rate_at_tier_boundaries(fn, gross, expected):
 def test_effective_rate_outside_its_domain(gross):
     # gross > 0 is required; above the programme maximum is out of the domain
     with pytest.raises(CEOModelError) as info:
-        model.effective_rate(gross)
+        prospectus.effective_rate(gross)
     assert info.value.kind is ErrorKind.NUM
     assert udfs.ceo_effective_rate(gross) == "#NUM!"
 
@@ -228,7 +229,7 @@ INCREMENTS = [
 
 
 @pytest.mark.parametrize(("prior", "placement", "expected"), INCREMENTS)
-@pytest.mark.parametrize("fn", [model.fee_increment, udfs.ceo_fee_increment], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.fee_increment, udfs.ceo_fee_increment], ids=["model", "udf"])
 def test_fee_increment_across_tiers(fn, prior, placement, expected):
     assert cents(fn(prior, placement)) == int(Decimal(expected) * 100)
 
@@ -236,7 +237,7 @@ def test_fee_increment_across_tiers(fn, prior, placement, expected):
 def test_fee_increment_past_the_programme_maximum_is_a_num_error():
     # 24,000,000 + 1,000,000.01 = 25,000,000.01 > 25,000,000
     with pytest.raises(CEOModelError) as info:
-        model.fee_increment(24_000_000, 1_000_000.01)
+        prospectus.fee_increment(24_000_000, 1_000_000.01)
     assert info.value.kind is ErrorKind.NUM
     assert "placement_gross" in str(info.value)
     assert udfs.ceo_fee_increment(24_000_000, 1_000_000.01) == "#NUM!"
@@ -255,14 +256,14 @@ GROSS_FOR_NET = [
 
 
 @pytest.mark.parametrize(("net", "expected"), GROSS_FOR_NET)
-@pytest.mark.parametrize("fn", [model.gross_for_net, udfs.ceo_gross_for_net], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.gross_for_net, udfs.ceo_gross_for_net], ids=["model", "udf"])
 def test_gross_for_net(fn, net, expected):
     assert cents(fn(net)) == cents(expected)
 
 
 def test_gross_for_net_above_the_programme_net_is_a_num_error():
     with pytest.raises(CEOModelError) as info:
-        model.gross_for_net(24_100_000.01)
+        prospectus.gross_for_net(24_100_000.01)
     assert info.value.kind is ErrorKind.NUM
     assert "net" in str(info.value)
     assert udfs.ceo_gross_for_net(24_100_000.01) == "#NUM!"
@@ -273,7 +274,7 @@ def test_gross_for_net_above_the_programme_net_is_a_num_error():
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fn", [model.warrant_strike, udfs.ceo_warrant_strike], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.warrant_strike, udfs.ceo_warrant_strike], ids=["model", "udf"])
 def test_warrant_strike_rounds_the_decimal_half_up(fn):
     # 1.30 × 3.85 = 5.005 exactly; the binary product is just below it, so Python's
     # round() gives 5.00 — Excel's ROUND gives 5.01

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
+import prospectus
 import pytest
 from reference import excel_serial
 
@@ -85,7 +86,7 @@ BASE: dict[str, dict[str, object]] = {
     "CLASSB_EXERCISE_PRICE": {"closing_bid": 6.0, "market_price": 6.0, "cap": 33.75},
     "DILUTION_PCT": {"new_shares": 8_593_877, "outstanding": 21_862_772},
     "OWNERSHIP_PCT": {"shares_held": 579_098, "potential_shares": 4_498_145, "outstanding": 21_862_772},
-    "NASDAQ_20PCT_CAPACITY": {"outstanding": 21_862_772, "already_issued": 0},
+    "NASDAQ_20PCT_CAPACITY": {"outstanding": 21_862_772, "already_issued": 0, "limit": 0.2},
     "RUNWAY_MONTHS": {"cash": 10_000_000, "monthly_burn": 2_300_000},
     "CEO_PLACEMENTS": {"table": table(UDF, *GOOD_ROWS)},
 }
@@ -98,6 +99,20 @@ MODEL_BASE = {
 
 def _schedule(rows) -> Schedule:
     return model.PROSPECTUS_SCHEDULE if rows is None else Schedule.from_rows(rows)
+
+
+def _terms(schedule, coverage=None, premium=None, business_days=None, holidays=None):
+    """The ledger's terms as the model takes them: one DealTerms (each checked when made)."""
+    changes = {"schedule": _schedule(schedule)}
+    for field_name, value in (
+        ("warrant_coverage", coverage),
+        ("warrant_premium", premium),
+        ("settlement_business_days", business_days),
+        ("holidays", holidays),
+    ):
+        if value is not None:
+            changes[field_name] = value
+    return PROSPECTUS.replace(**changes)
 
 
 def _frame(rows) -> pd.DataFrame:
@@ -114,32 +129,32 @@ def _with_schedule(fn):
 # The model-level equivalent of each Excel function (the model's own API, schedules built by
 # Schedule.from_rows, the ledger range as a DataFrame).
 MODEL_CALLS = {
-    "CEO_FEE": _with_schedule(model.fee),
-    "CEO_FEE_INCREMENT": _with_schedule(model.fee_increment),
-    "CEO_MARGINAL_RATE": _with_schedule(model.marginal_rate),
-    "CEO_EFFECTIVE_RATE": _with_schedule(model.effective_rate),
-    "CEO_NET_PROCEEDS": _with_schedule(model.net_proceeds),
-    "CEO_GROSS_FOR_NET": _with_schedule(model.gross_for_net),
-    "CEO_FEE_SCHEDULE": _with_schedule(model.schedule_table),
-    "OTHER_FEE": model.other_fee,
+    "CEO_FEE": _with_schedule(prospectus.fee),
+    "CEO_FEE_INCREMENT": _with_schedule(prospectus.fee_increment),
+    "CEO_MARGINAL_RATE": _with_schedule(prospectus.marginal_rate),
+    "CEO_EFFECTIVE_RATE": _with_schedule(prospectus.effective_rate),
+    "CEO_NET_PROCEEDS": _with_schedule(prospectus.net_proceeds),
+    "CEO_GROSS_FOR_NET": _with_schedule(prospectus.gross_for_net),
+    "CEO_FEE_SCHEDULE": _with_schedule(prospectus.schedule_table),
+    "OTHER_FEE": prospectus.other_fee,
     "CEO_VWAP": model.vwap,
-    "CEO_WARRANT_SHARES": model.warrant_shares,
-    "CEO_WARRANT_STRIKE": model.warrant_strike,
+    "CEO_WARRANT_SHARES": prospectus.warrant_shares,
+    "CEO_WARRANT_STRIKE": prospectus.warrant_strike,
     "CEO_WARRANT_VALUE": model.warrant_value,
     "CEO_CASHLESS_SHARES": model.cashless_shares,
-    "CEO_SETTLEMENT_DATE": model.settlement_date,
-    "CEO_TOTAL_COMPENSATION": _with_schedule(model.total_compensation),
-    "CEO_COMPENSATION_PCT": _with_schedule(model.compensation_pct),
-    "CEO_COMPENSATION_HEADROOM": _with_schedule(model.compensation_headroom),
-    "DEBENTURE_CONVERSION_PRICE": model.debenture_conversion_price,
+    "CEO_SETTLEMENT_DATE": prospectus.settlement_date,
+    "CEO_TOTAL_COMPENSATION": _with_schedule(prospectus.total_compensation),
+    "CEO_COMPENSATION_PCT": _with_schedule(prospectus.compensation_pct),
+    "CEO_COMPENSATION_HEADROOM": _with_schedule(prospectus.compensation_headroom),
+    "DEBENTURE_CONVERSION_PRICE": prospectus.debenture_conversion_price,
     "DEBENTURE_CONVERSION_SHARES": model.debenture_conversion_shares,
-    "CLASSB_EXERCISE_PRICE": model.classb_exercise_price,
+    "CLASSB_EXERCISE_PRICE": prospectus.classb_exercise_price,
     "DILUTION_PCT": model.dilution_pct,
     "OWNERSHIP_PCT": model.ownership_pct,
-    "NASDAQ_20PCT_CAPACITY": model.nasdaq_20pct_capacity,
+    "NASDAQ_20PCT_CAPACITY": prospectus.nasdaq_20pct_capacity,
     "RUNWAY_MONTHS": model.runway_months,
-    "CEO_PLACEMENTS": lambda table, schedule=None: model.placements(
-        _frame(table), PROSPECTUS.replace(schedule=_schedule(schedule)), "table", header_rows=1
+    "CEO_PLACEMENTS": lambda table, schedule=None, **terms: prospectus.placements(
+        _frame(table), _terms(schedule, **terms), "table", header_rows=1
     ),
 }
 
@@ -270,7 +285,7 @@ negative("OTHER_FEE", "rate")
 add("OTHER_FEE", "rate", 1.01, NUM, label="rate-above-1")
 generic("OTHER_FEE", "maximum", required=False)
 negative("OTHER_FEE", "maximum")
-add("OTHER_FEE", "maximum", 0, NUM, label="zero")
+add("OTHER_FEE", "maximum", 0, NUM, label="zero-no-agreement-so-gross-above", names="gross")
 mismatch("OTHER_FEE", "gross", "rate")
 
 # Warrants -----------------------------------------------------------------------------
@@ -346,6 +361,16 @@ add(_SD, "holidays", [[_S + 20], [None], [True]], VALUE, (3, 1), label="boolean-
 add(_SD, "holidays", [[_S + 20], [-5]], NUM, (2, 1), label="negative-serial", levels=(UDF,))
 add(_SD, "holidays", [[_S + 20], [NAN]], NUM, (2, 1), label="nan-serial", levels=(UDF,))
 add(_SD, "holidays", [TRADE, "Thanksgiving"], VALUE, None, label="text-model", levels=(MODEL,))
+for _value, _label, _kind in (
+    ("T+3", "text", VALUE),
+    (True, "boolean", VALUE),
+    (NAN, "nan", NUM),
+    (-1, "negative", NUM),
+    (1.5, "fraction", NUM),
+    (11, "above-10", NUM),
+    ([[1, 2]], "range", VALUE),
+):
+    add(_SD, "business_days", _value, _kind, label=_label)
 
 # Compensation -------------------------------------------------------------------------
 for _fn in ("CEO_TOTAL_COMPENSATION", "CEO_COMPENSATION_PCT", "CEO_COMPENSATION_HEADROOM"):
@@ -387,6 +412,19 @@ add(_DP, "bids", [[3.0]] * 29 + [[0.0]], NUM, (30, 1), label="zero-bid")
 add(_DP, "bids", [[3.0]] * 6 + [[INF]] + [[3.0]] * 23, NUM, (7, 1), label="inf")
 generic(_DP, "days_since_issue")
 negative(_DP, "days_since_issue")
+for _arg in ("premium", "reset_after_days", "reset_factor", "lowest_bids"):
+    for _value, _label, _kind in (
+        ("x", "text", VALUE),
+        (True, "boolean", VALUE),
+        (NAN, "nan", NUM),
+        (-1, "negative", NUM),
+        ([[1, 2]], "range", VALUE),
+    ):
+        add(_DP, _arg, _value, _kind, label=_label)
+add(_DP, "premium", 0, NUM, label="zero")
+add(_DP, "lowest_bids", 0, NUM, label="zero")
+add(_DP, "lowest_bids", 2.5, NUM, label="fraction")
+add(_DP, "lowest_bids", 31, NUM, label="more-than-bids")
 
 generic("DEBENTURE_CONVERSION_SHARES", "principal")
 negative("DEBENTURE_CONVERSION_SHARES", "principal")
@@ -406,6 +444,16 @@ generic(_CB, "cap", required=False)
 add(_CB, "cap", 0, NUM, label="zero")
 negative(_CB, "cap")
 mismatch(_CB, "closing_bid", "market_price")
+for _arg in ("factor", "factor_low", "low_price"):
+    for _value, _label, _kind in (
+        ("x", "text", VALUE),
+        (True, "boolean", VALUE),
+        (NAN, "nan", NUM),
+        (-1, "negative", NUM),
+        ([[1, 2]], "range", VALUE),
+    ):
+        add(_CB, _arg, _value, _kind, label=_label)
+add(_CB, "factor", 0, NUM, label="zero")
 
 # Dilution and listing -------------------------------------------------------------------
 generic("DILUTION_PCT", "new_shares")
@@ -430,6 +478,10 @@ generic("NASDAQ_20PCT_CAPACITY", "already_issued", required=False)
 negative("NASDAQ_20PCT_CAPACITY", "already_issued")
 add("NASDAQ_20PCT_CAPACITY", "already_issued", 0.5, NUM, label="fraction-of-a-share")
 mismatch("NASDAQ_20PCT_CAPACITY", "outstanding", "already_issued")
+generic("NASDAQ_20PCT_CAPACITY", "limit", required=False)
+negative("NASDAQ_20PCT_CAPACITY", "limit")
+add("NASDAQ_20PCT_CAPACITY", "limit", 0, NUM, label="zero")
+add("NASDAQ_20PCT_CAPACITY", "limit", 1.5, NUM, label="above-100%")
 
 generic("RUNWAY_MONTHS", "cash")
 negative("RUNWAY_MONTHS", "cash")
@@ -477,6 +529,20 @@ for _value, _label in ((NAN, "nan"), (-1, "negative"), (30, "before-march-1900")
     _t = table(UDF, (_value, 1_000_000, 4.04))
     add(_PL, "table", _t, NUM, (2, 1), label=f"{_label}-date-serial", levels=(UDF,))
 bad_schedules(_PL)
+# the model takes the ledger's terms as one DealTerms, whose checks name the term
+_TERM_OF = {"coverage": "warrant_coverage", "premium": "warrant_premium", "business_days": "settlement_business_days"}
+for _arg, _value, _label, _kind in (
+    ("coverage", 1.5, "above-100%", NUM),
+    ("coverage", "ten", "text", VALUE),
+    ("premium", 0, "zero", NUM),
+    ("business_days", 11, "above-10", NUM),
+    ("business_days", -1, "negative", NUM),
+    ("business_days", 2.5, "fraction", NUM),
+):
+    add(_PL, _arg, _value, _kind, label=_label, levels=(UDF,))
+    add(_PL, _arg, _value, _kind, label=_label + "-model", levels=(MODEL,), names=_TERM_OF[_arg])
+add(_PL, "holidays", [[37217], ["Thanksgiving"]], VALUE, (2, 1), label="text-holiday", levels=(UDF,))
+add(_PL, "holidays", [dt.date(2001, 11, 22), "Thanksgiving"], VALUE, label="text-holiday-model", levels=(MODEL,))
 
 
 def _case_params(level):

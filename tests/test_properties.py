@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import prospectus
 import pytest
 import reference as ref
 from hypothesis import HealthCheck, assume, given, settings
@@ -118,13 +119,13 @@ def test_warrant_strike_is_the_exact_decimal_product_rounded_half_up(price_ten_t
     # SPEC: 130% of VWAP rounded to the cent, half up — on the decimal product, not the binary one.
     vwap = Decimal(price_ten_thousandths).scaleb(-4)
     expected = ref.excel_round(Decimal("1.30") * vwap, 2)
-    assert model.warrant_strike(float(vwap)) == float(expected)
+    assert prospectus.warrant_strike(float(vwap)) == float(expected)
 
 
 @FAST
 @given(st.integers(0, 10**10))
 def test_warrant_shares_is_the_exact_tenth_rounded_down(shares):
-    assert model.warrant_shares(shares) == float(ref.excel_rounddown(Decimal("0.10") * shares, 0))
+    assert prospectus.warrant_shares(shares) == float(ref.excel_rounddown(Decimal("0.10") * shares, 0))
 
 
 # ---- the prospectus fee ------------------------------------------------------------
@@ -134,15 +135,15 @@ def test_warrant_shares_is_the_exact_tenth_rounded_down(shares):
 @given(gross_cents)
 def test_fee_matches_reference(g):
     gross = Decimal(g) / 100
-    assert cents(model.fee(float(gross))) == dec_cents(ref.fee(gross))
-    assert cents(model.net_proceeds(float(gross))) == dec_cents(ref.net(gross))
+    assert cents(prospectus.fee(float(gross))) == dec_cents(ref.fee(gross))
+    assert cents(prospectus.net_proceeds(float(gross))) == dec_cents(ref.net(gross))
 
 
 @FAST
 @given(gross_any, st.floats(min_value=0, max_value=5_000_000, allow_nan=False))
 def test_fee_is_continuous_and_non_decreasing(g, eps):
     assume(g + eps <= CAP)
-    low, high = model.fee(g), model.fee(g + eps)
+    low, high = prospectus.fee(g), prospectus.fee(g + eps)
     assert high >= low
     assert high - low <= MAX_RATE * eps + 0.01
 
@@ -151,7 +152,7 @@ def test_fee_is_continuous_and_non_decreasing(g, eps):
 @given(gross_any, gross_any)
 def test_fee_is_concave_for_falling_rates(a, b):
     mid = (a + b) / 2
-    assert model.fee(mid) >= (model.fee(a) + model.fee(b)) / 2 - 0.01
+    assert prospectus.fee(mid) >= (prospectus.fee(a) + prospectus.fee(b)) / 2 - 0.01
 
 
 @FAST
@@ -160,7 +161,9 @@ def test_fee_of_sum_is_fee_plus_increment_to_the_cent(a, b):
     assume(a + b <= CAP_CENTS)
     prior, placement = a / 100, b / 100
     total = (a + b) / 100
-    assert cents(model.fee(total)) == cents(model.fee(prior)) + cents(model.fee_increment(prior, placement))
+    assert cents(prospectus.fee(total)) == cents(prospectus.fee(prior)) + cents(
+        prospectus.fee_increment(prior, placement)
+    )
 
 
 @FAST
@@ -168,18 +171,18 @@ def test_fee_of_sum_is_fee_plus_increment_to_the_cent(a, b):
 def test_fee_increment_matches_reference(a, b):
     assume(a + b <= CAP_CENTS)
     expected = ref.fee(Decimal(a + b) / 100) - ref.fee(Decimal(a) / 100)
-    assert cents(model.fee_increment(a / 100, b / 100)) == dec_cents(expected)
+    assert cents(prospectus.fee_increment(a / 100, b / 100)) == dec_cents(expected)
 
 
 @FAST
 @given(st.integers(0, 2_410_000_000))
 def test_gross_for_net_inverts_net_proceeds(n_cents):
     target = n_cents / 100
-    g = model.gross_for_net(target)
+    g = prospectus.gross_for_net(target)
     assert cents(g) / 100 == g, "a whole number of cents"
-    assert cents(model.net_proceeds(g)) >= n_cents
+    assert cents(prospectus.net_proceeds(g)) >= n_cents
     if g > 0:
-        assert cents(model.net_proceeds((cents(g) - 1) / 100)) < n_cents
+        assert cents(prospectus.net_proceeds((cents(g) - 1) / 100)) < n_cents
     assert cents(g) == dec_cents(ref.gross_for_net(Decimal(n_cents) / 100))
 
 
@@ -188,14 +191,14 @@ def test_gross_for_net_inverts_net_proceeds(n_cents):
 def test_effective_rate_between_tier_rates(g):
     # the fee is rounded to the cent, which moves fee / gross by at most 0.005 / gross
     slack = 0.005 / g + 1e-15
-    assert MIN_RATE - slack <= model.effective_rate(g) <= MAX_RATE + slack
+    assert MIN_RATE - slack <= prospectus.effective_rate(g) <= MAX_RATE + slack
 
 
 @FAST
 @given(st.floats(min_value=0, max_value=CAP, exclude_max=True, allow_nan=False))
 def test_marginal_rate_is_the_rate_of_the_tier_containing_the_next_dollar(g):
     expected = 0.04 if g < 10_000_000 else 0.035 if g < 20_000_000 else 0.03
-    assert model.marginal_rate(g) == expected
+    assert prospectus.marginal_rate(g) == expected
 
 
 # ---- random schedules through Schedule.from_rows ------------------------------------
@@ -209,8 +212,8 @@ def test_fee_matches_reference_on_random_schedules(sched, where):
     assert schedule.maximum == top_cents / 100
     g_cents = round(where * top_cents)
     gross = Decimal(g_cents) / 100
-    assert cents(model.fee(float(gross), schedule)) == dec_cents(ref.fee(gross, tiers))
-    assert cents(model.net_proceeds(float(gross), schedule)) == dec_cents(ref.net(gross, tiers))
+    assert cents(prospectus.fee(float(gross), schedule)) == dec_cents(ref.fee(gross, tiers))
+    assert cents(prospectus.net_proceeds(float(gross), schedule)) == dec_cents(ref.net(gross, tiers))
 
 
 @examples(30)
@@ -220,7 +223,7 @@ def test_gross_for_net_matches_reference_on_random_schedules(sched, where):
     schedule = Schedule.from_rows(rows)
     top_net = ref.net(Decimal(top_cents) / 100, tiers)
     target = (top_net * Decimal(str(where))).quantize(ref.CENT)
-    g = model.gross_for_net(float(target), schedule)
+    g = prospectus.gross_for_net(float(target), schedule)
     assert cents(g) == dec_cents(ref.gross_for_net(target, tiers))
 
 
@@ -232,21 +235,21 @@ def test_marginal_rate_on_random_schedules(sched, where):
     g_cents = min(round(where * top_cents), top_cents - 1)
     gross = Decimal(g_cents) / 100
     expected = next(rate for start, end, rate in tiers if start <= gross < end)
-    assert model.marginal_rate(float(gross), schedule) == float(expected)
+    assert prospectus.marginal_rate(float(gross), schedule) == float(expected)
 
 
 # ---- vectorised = element-wise -------------------------------------------------------
 
 VECTOR_CASES = {
-    "fee": (model.fee, [st.floats(0, CAP)]),
-    "net_proceeds": (model.net_proceeds, [st.floats(0, CAP)]),
-    "effective_rate": (model.effective_rate, [st.floats(0.01, CAP)]),
-    "marginal_rate": (model.marginal_rate, [st.floats(0, CAP, exclude_max=True)]),
-    "gross_for_net": (model.gross_for_net, [st.floats(0, 24_100_000)]),
-    "fee_increment": (model.fee_increment, [st.floats(0, CAP / 2), st.floats(0, CAP / 2)]),
-    "other_fee": (model.other_fee, [st.floats(0, 8_400_000)]),
-    "warrant_strike": (model.warrant_strike, [st.floats(0.01, 100)]),
-    "warrant_shares": (model.warrant_shares, [st.integers(0, 10**8)]),
+    "fee": (prospectus.fee, [st.floats(0, CAP)]),
+    "net_proceeds": (prospectus.net_proceeds, [st.floats(0, CAP)]),
+    "effective_rate": (prospectus.effective_rate, [st.floats(0.01, CAP)]),
+    "marginal_rate": (prospectus.marginal_rate, [st.floats(0, CAP, exclude_max=True)]),
+    "gross_for_net": (prospectus.gross_for_net, [st.floats(0, 24_100_000)]),
+    "fee_increment": (prospectus.fee_increment, [st.floats(0, CAP / 2), st.floats(0, CAP / 2)]),
+    "other_fee": (prospectus.other_fee, [st.floats(0, 8_400_000)]),
+    "warrant_strike": (prospectus.warrant_strike, [st.floats(0.01, 100)]),
+    "warrant_shares": (prospectus.warrant_shares, [st.integers(0, 10**8)]),
     "warrant_value": (
         model.warrant_value,
         [st.floats(0.5, 50), st.floats(0.5, 50), st.floats(0.1, 5), st.floats(0.05, 2), st.floats(0, 0.1)],
@@ -254,13 +257,13 @@ VECTOR_CASES = {
     "cashless_shares": (model.cashless_shares, [st.integers(0, 10**6), st.floats(0.5, 20), st.floats(0.5, 20)]),
     "dilution_pct": (model.dilution_pct, [st.integers(0, 10**8), st.integers(1, 10**8)]),
     "ownership_pct": (model.ownership_pct, [st.integers(0, 10**6), st.integers(0, 10**6), st.integers(10**6, 10**8)]),
-    "nasdaq_20pct_capacity": (model.nasdaq_20pct_capacity, [st.integers(1, 10**8), st.integers(0, 10**7)]),
+    "nasdaq_20pct_capacity": (prospectus.nasdaq_20pct_capacity, [st.integers(1, 10**8), st.integers(0, 10**7)]),
     "runway_months": (model.runway_months, [st.floats(0, 10**8), st.floats(1, 10**7)]),
-    "classb_exercise_price": (model.classb_exercise_price, [st.floats(0.01, 50)]),
+    "classb_exercise_price": (prospectus.classb_exercise_price, [st.floats(0.01, 50)]),
     "debenture_conversion_shares": (model.debenture_conversion_shares, [st.floats(0, 10**7), st.floats(0.1, 20)]),
-    "total_compensation": (model.total_compensation, [st.floats(0, CAP), st.floats(0, 10**6)]),
-    "compensation_pct": (model.compensation_pct, [st.floats(1, CAP), st.floats(0, 10**6)]),
-    "compensation_headroom": (model.compensation_headroom, [st.floats(0, CAP), st.floats(0, 10**6)]),
+    "total_compensation": (prospectus.total_compensation, [st.floats(0, CAP), st.floats(0, 10**6)]),
+    "compensation_pct": (prospectus.compensation_pct, [st.floats(1, CAP), st.floats(0, 10**6)]),
+    "compensation_headroom": (prospectus.compensation_headroom, [st.floats(0, CAP), st.floats(0, 10**6)]),
 }
 
 SHAPES = [(6,), (2, 3), (3, 2), (1, 6), (6, 1)]
@@ -298,9 +301,9 @@ def test_vectorised_equals_element_wise(name, container):
 
 def test_vectorised_fee_keeps_shape_of_column_and_row_ranges():
     # 10M, 20M, 25M → 400,000, 750,000, 900,000 (SPEC §4) in any orientation
-    column = model.fee([[10_000_000], [20_000_000], [25_000_000]])
-    row = model.fee(np.array([[10_000_000, 20_000_000, 25_000_000]]))
-    flat = model.fee([10_000_000, 20_000_000, 25_000_000])
+    column = prospectus.fee([[10_000_000], [20_000_000], [25_000_000]])
+    row = prospectus.fee(np.array([[10_000_000, 20_000_000, 25_000_000]]))
+    flat = prospectus.fee([10_000_000, 20_000_000, 25_000_000])
     assert column.shape == (3, 1) and row.shape == (1, 3) and flat.shape == (3,)
     assert column.ravel().tolist() == row.ravel().tolist() == flat.tolist() == [400_000, 750_000, 900_000]
 
@@ -327,13 +330,26 @@ def ledgers(draw):
     return rows
 
 
+_XNYS = None
+
+
+def _nth_session_after(day: dt.date, n: int) -> dt.date:
+    """The n-th NYSE session after ``day``, read from the exchange calendar's session list (not its holidays)."""
+    global _XNYS
+    if _XNYS is None:
+        import exchange_calendars as xc
+
+        _XNYS = xc.get_calendar("XNYS", start="1995-01-01", end="2040-12-31").sessions
+    return _XNYS[_XNYS.searchsorted(pd.Timestamp(day), side="right") + n - 1].date()
+
+
 @FAST
 @given(ledgers())
 def test_ledger_matches_reference_and_adds_up(rows):
     table = pd.DataFrame(
         {"Trade date": [r[0] for r in rows], "Shares": [r[1] for r in rows], "Price": [float(r[2]) for r in rows]}
     )
-    ledger = model.placements(table)
+    ledger = prospectus.placements(table)
     assert len(ledger) == len(rows)
     cumulative = Decimal(0)
     previous_fee = Decimal(0)
@@ -348,10 +364,10 @@ def test_ledger_matches_reference_and_adds_up(rows):
         assert cents(line["Net"]) == dec_cents(gross - (fee_after - previous_fee))
         assert line["Warrant shares"] == float(ref.excel_rounddown(Decimal("0.10") * q))
         assert line["Warrant strike"] == float(ref.excel_round(Decimal("1.30") * p, 2))
-        assert line["Settlement date"] == ref.workday(day, 3)
+        assert line["Settlement date"] == _nth_session_after(day, 3)
         previous_fee = fee_after
     commissions = sum(cents(c) for c in ledger["Commission"])
-    assert commissions == cents(model.fee(float(cumulative)))
+    assert commissions == cents(prospectus.fee(float(cumulative)))
     assert commissions == dec_cents(ref.fee(cumulative))
 
 
@@ -365,7 +381,7 @@ def test_ledger_matches_reference_and_adds_up(rows):
 )
 def test_settlement_date_is_excel_workday(trade, holiday_offsets):
     holidays = sorted({trade + dt.timedelta(days=k) for k in holiday_offsets})
-    assert model.settlement_date(trade, holidays) == ref.workday(trade, 3, holidays)
+    assert prospectus.settlement_date(trade, holidays) == ref.workday(trade, 3, holidays)
 
 
 @FAST

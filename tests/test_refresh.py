@@ -86,7 +86,7 @@ INJECTIONS = ("=1+2", "+SUM(A1:A9)", "-2+3", "@cmd|'/c calc'!A0", '=HYPERLINK("h
 def user_edits(draw, layout):
     """{(sheet, ref): value}: random scalar inputs, a random block cell, random placements, one text injection."""
     edits = {}
-    scalars = [i for i in layout.inputs.values() if i.kind is not Kind.FIXED]
+    scalars = [i for i in layout.inputs.values() if i.kind in (Kind.DECIMAL, Kind.WHOLE)]
     where = {name: layout.names[name].split("!") for name in layout.inputs}
     for inp in draw(st.lists(st.sampled_from(scalars), min_size=1, max_size=8, unique_by=lambda i: i.name)):
         low, high = float(inp.low), float(min(inp.high, 1e10))

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 
 import numpy as np
+import prospectus
 import pytest
 from reference import excel_serial, workday
 
@@ -179,7 +180,7 @@ def test_custom_schedule_drives_every_commission_function():
 def test_settlement_friday_is_following_wednesday():
     # S-11: third business day after the sale. Fri 2 Nov → Mon 5, Tue 6, Wed 7
     assert udfs.ceo_settlement_date(serial(FRI)) == serial(dt.date(2001, 11, 7))
-    assert model.settlement_date(FRI) == dt.date(2001, 11, 7)
+    assert prospectus.settlement_date(FRI) == dt.date(2001, 11, 7)
 
 
 @pytest.mark.parametrize(
@@ -369,7 +370,7 @@ def test_debenture_conversion_shares():
         (4.00, 5.00, 3.88),  # market price 5.00 decides 97%: 97% × 4.00
     ],
 )
-@pytest.mark.parametrize("fn", [model.classb_exercise_price, udfs.classb_exercise_price], ids=["model", "udf"])
+@pytest.mark.parametrize("fn", [prospectus.classb_exercise_price, udfs.classb_exercise_price], ids=["model", "udf"])
 def test_classb_exercise_price(fn, bid, market, expected):
     assert fn(bid, market) == pytest.approx(expected, abs=1e-12)
 

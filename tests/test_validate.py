@@ -311,11 +311,13 @@ def test_n002_outside_validation_range(clean, tmp_path):
     assert_only(findings, {("N002", sheet, ref)})
 
 
-def test_n002_fixed_term_changed(clean, tmp_path):
+def test_settlement_cycle_is_a_term_not_a_pin(clean, tmp_path):
+    """T+1 is a valid settlement cycle (the term's range is 0 to 10 business days), T+11 is not."""
     sheet, ref = where(clean["udf"], "SettlementDays")
-    findings = found(tamper(clean["udf"], tmp_path, lambda b: b[sheet].__setitem__(ref, 1)))
+    assert found(tamper(clean["udf"], tmp_path, lambda b: b[sheet].__setitem__(ref, 1))) == []
+    findings = found(tamper(clean["udf"], tmp_path, lambda b: b[sheet].__setitem__(ref, 11)))
     assert_only(findings, {("N002", sheet, ref)})
-    assert "fixed" in findings[0].message
+    assert "allowed 0 to 10" in findings[0].message
 
 
 def test_n003_not_whole(clean, tmp_path):

@@ -13,11 +13,11 @@ from helpers import cached_values, close, expected_outputs, named
 from openpyxl import load_workbook
 
 import model
+from model.deals.prospectus_2001 import PLACEMENTS as ILLUSTRATIVE_PLACEMENTS
 from workbook.files import RefusedOverwrite
 from workbook.generate import build, named_values
 from workbook.layout import CALC, INPUT
 from workbook.recalc import compute, write_cached_values
-from workbook.template import ILLUSTRATIVE_PLACEMENTS
 
 SHEETS = [
     "Cover",
@@ -137,7 +137,7 @@ def test_udf_and_native_flavours_agree_cell_by_cell(cached):
 
 
 def test_ledger_rows_match_model_ledger(built, cached):
-    ledger = model.placements(ILLUSTRATIVE_PLACEMENTS, model.PROSPECTUS.replace(holidays=_holidays()))
+    ledger = model.placements(ILLUSTRATIVE_PLACEMENTS, model.PROSPECTUS)
     values = cached["udf"]
     for i, row in ledger.iterrows():
         r = 5 + i
@@ -149,12 +149,6 @@ def test_ledger_rows_match_model_ledger(built, cached):
         assert close(values[("Calculations", f"O{r}")], settle)
     # the 3.85 placement: 130% is 5.005, Excel's ROUND gives 5.01
     assert values[("Calculations", "N7")] == 5.01
-
-
-def _holidays():
-    from workbook.template import MARKET_HOLIDAYS
-
-    return MARKET_HOLIDAYS
 
 
 def test_checks_pass_with_defaults(built):

@@ -209,10 +209,11 @@ def test_every_parameter_and_function_is_documented(runtime):
 def test_ceo_fee_argument_help(runtime):
     gross, schedule = functions(runtime)["CEO_FEE"]["parameters"]
     assert gross["name"] == "gross" and "optional" not in gross
-    assert "programme maximum" in gross["description"] and "25,000,000" in gross["description"]
+    assert "programme maximum" in gross["description"] and "last To" in gross["description"]
     assert schedule["name"] == "schedule" and schedule["optional"] is True
     assert "From | To | Rate" in schedule["description"]
-    assert "prospectus schedule" in schedule["description"]
+    # the default is stated from the default deal's schedule (4% / 3.5% / 3% to $25M [cover; S-11])
+    assert "4% / 3.5% / 3% to $25,000,000" in schedule["description"]
 
 
 # --- calls with the payloads Excel sends ---------------------------------------------------------------------------

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from model.args import numbers
+from model.deals.prospectus_2001 import SCHEDULE as DEFAULT_SCHEDULE
 from model.errors import CEOModelError, ErrorKind
 from model.ledger import INPUT_COLUMNS
-from model.terms import PROSPECTUS_SCHEDULE, Schedule
+from model.terms import Schedule
 
 # Excel's day 0 in the 1900 date system (serial 61 is 1 March 1900; Excel's
 # phantom 29 February 1900 makes earlier serials ambiguous, so they are refused).
@@ -21,9 +22,9 @@ LAST_DATE_WORDS = "Excel's last date (31 December 9999)"
 
 
 def schedule(value: object, name: str = "schedule") -> Schedule:
-    """The prospectus schedule when omitted, else a checked ``From | To | Rate`` range."""
+    """The default deal's schedule when omitted, else a checked ``From | To | Rate`` range."""
     if value is None or (np.size(value) == 1 and blank(value)):
-        return PROSPECTUS_SCHEDULE
+        return DEFAULT_SCHEDULE
     if isinstance(value, Schedule):
         return value
     return Schedule.from_rows(value, name)

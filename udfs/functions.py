@@ -3,30 +3,42 @@
 Each function converts what Excel passes (cells, 2-D ranges, serial dates,
 empty cells as None), calls the model, and maps the model's exception to an
 Excel error with :func:`udfs.errors.excel_function`. No maths here.
+
+Every term a function depends on is an optional argument; left out (or an
+empty cell), it is the default deal's (:data:`model.PROSPECTUS`), and the
+argument help states that default as computed from the deal, not typed.
 """
 
+import numpy as np
 import xlwings as xw
 
 import model
-from model.terms import PROSPECTUS
+from model.calendars import holidays_for
 from udfs import convert
 from udfs.errors import excel_function
 
+DEAL = model.PROSPECTUS
 CATEGORY = "CEO Model"
+_TIERS = " / ".join(f"{r * 100:g}%" for r in DEAL.schedule.rates)
 SCHEDULE_DOC = (
     "Optional range of tier rows From | To | Rate (a header row and empty rows below are ignored). "
-    "Omitted: the prospectus schedule 4% / 3.5% / 3% to $25,000,000."
+    f"Omitted: the default deal's schedule {_TIERS} to ${DEAL.schedule.maximum:,.0f}."
 )
-GROSS_DOC = "Cumulative gross sales in dollars, 0 to the programme maximum ($25,000,000). A cell or a range."
-EXPENSES_DOC = "Reimbursed agent expenses in dollars. Default 60,000."
-RETAINER_DOC = "Advisory retainer and deposit allocated to this offering, in dollars. Default 62,500."
+GROSS_DOC = "Cumulative gross sales in dollars, 0 to the programme maximum (the schedule's last To). A cell or a range."
+EXPENSES_DOC = f"Reimbursed agent expenses in dollars. Default {DEAL.expense_reimbursement:,.0f}."
+RETAINER_DOC = (
+    f"Advisory retainer and deposit allocated to this offering, in dollars. Default {DEAL.retainer_allocation:,.0f}."
+)
 WARRANT_VALUE_DOC = (
     "Total value of the agent's warrants in dollars, e.g. CEO_WARRANT_VALUE(...) * CEO_WARRANT_SHARES(...)."
 )
-
-
-def _terms(schedule):
-    return PROSPECTUS.replace(schedule=convert.schedule(schedule))
+HOLIDAYS_DOC = (
+    "Optional range of holiday dates; empty cells are ignored. "
+    f"Omitted: the {DEAL.exchange_calendar} exchange calendar's holidays."
+)
+BUSINESS_DAYS_DOC = f"Settlement cycle T+n in business days. Default {DEAL.settlement_business_days}."
+COVERAGE_DOC = f"Warrant cover as a fraction of shares sold. Default {DEAL.warrant_coverage:g}."
+PREMIUM_DOC = f"Strike as a multiple of VWAP. Default {DEAL.warrant_premium:g}."
 
 
 # Commission ----------------------------------------------------------------
@@ -98,12 +110,12 @@ def ceo_fee_schedule(schedule=None):
 
 @xw.func(category=CATEGORY)
 @xw.arg("gross", ndim=2, doc="Gross sales under the Other Agreement, in dollars.")
-@xw.arg("rate", ndim=2, doc="Flat commission rate. Default 4%.")
-@xw.arg("maximum", ndim=2, doc="Other Agreement maximum in dollars. Default 8,400,000.")
+@xw.arg("rate", ndim=2, doc=f"Flat commission rate. Default {DEAL.other_rate:g}.")
+@xw.arg("maximum", ndim=2, doc=f"Other Agreement maximum in dollars. Default {DEAL.other_maximum:,.0f}.")
 @excel_function
-def other_fee(gross, rate=PROSPECTUS.other_rate, maximum=PROSPECTUS.other_maximum):
-    """Commission under the Other Agreement: a flat 4% up to $8.4M."""
-    return model.other_fee(gross, _default(rate, PROSPECTUS.other_rate), _default(maximum, PROSPECTUS.other_maximum))
+def other_fee(gross, rate=None, maximum=None):
+    """Commission under the Other Agreement: a flat rate up to its own maximum."""
+    return model.other_fee(gross, _default(rate, DEAL.other_rate), _default(maximum, DEAL.other_maximum))
 
 
 # Warrants --------------------------------------------------------------------
@@ -120,20 +132,20 @@ def ceo_vwap(shares, prices):
 
 @xw.func(category=CATEGORY)
 @xw.arg("shares_sold", ndim=2, doc="Shares sold by the agent (whole number).")
-@xw.arg("coverage", ndim=2, doc="Warrant cover as a fraction of shares sold. Default 10%.")
+@xw.arg("coverage", ndim=2, doc=COVERAGE_DOC)
 @excel_function
-def ceo_warrant_shares(shares_sold, coverage=PROSPECTUS.warrant_coverage):
+def ceo_warrant_shares(shares_sold, coverage=None):
     """Shares under the agent's warrants: coverage x shares sold, rounded down."""
-    return model.warrant_shares(shares_sold, _default(coverage, PROSPECTUS.warrant_coverage))
+    return model.warrant_shares(shares_sold, _default(coverage, DEAL.warrant_coverage))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("vwap", ndim=2, doc="Volume-weighted average sales price of the shares sold by the agent.")
-@xw.arg("premium", ndim=2, doc="Strike as a multiple of VWAP. Default 130%.")
+@xw.arg("premium", ndim=2, doc=PREMIUM_DOC)
 @excel_function
-def ceo_warrant_strike(vwap, premium=PROSPECTUS.warrant_premium):
+def ceo_warrant_strike(vwap, premium=None):
     """Warrant exercise price: premium x VWAP, rounded to the cent half up."""
-    return model.warrant_strike(vwap, _default(premium, PROSPECTUS.warrant_premium))
+    return model.warrant_strike(vwap, _default(premium, DEAL.warrant_premium))
 
 
 @xw.func(category=CATEGORY)
@@ -161,13 +173,14 @@ def ceo_cashless_shares(warrant_shares, strike, market_price):
 
 @xw.func(category=CATEGORY)
 @xw.arg("trade_date", ndim=2, doc="Trade date (a date or a range of dates).")
-@xw.arg("holidays", ndim=2, doc="Optional range of holiday dates; empty cells are ignored.")
+@xw.arg("holidays", ndim=2, doc=HOLIDAYS_DOC)
+@xw.arg("business_days", ndim=2, doc=BUSINESS_DAYS_DOC)
 @excel_function
-def ceo_settlement_date(trade_date, holidays=None):
-    """Settlement date: the third business day after the trade (a date serial; format the cell as a date)."""
+def ceo_settlement_date(trade_date, holidays=None, business_days=None):
+    """Settlement date: business_days business days after the trade, as WORKDAY counts (a date serial)."""
     days = convert.dates(trade_date, "trade_date")
-    off = () if holidays is None else convert.dates(holidays, "holidays", skip_empty=True)
-    return convert.serials(model.settlement_date(days, off))
+    off = _holidays(holidays, days)
+    return convert.serials(model.settlement_date(days, off, _default(business_days, DEAL.settlement_business_days)))
 
 
 # Compensation cap ----------------------------------------------------------
@@ -203,7 +216,7 @@ def ceo_compensation_pct(gross, warrant_value, expenses=None, retainer=None, sch
 @xw.arg("expenses", ndim=2, doc=EXPENSES_DOC)
 @xw.arg("retainer", ndim=2, doc=RETAINER_DOC)
 @xw.arg("schedule", ndim=2, doc=SCHEDULE_DOC)
-@xw.arg("cap", ndim=2, doc="Compensation cap as a fraction of gross. Default 8% (NASD).")
+@xw.arg("cap", ndim=2, doc=f"Compensation cap as a fraction of gross. Default {DEAL.compensation_cap:g}.")
 @excel_function
 def ceo_compensation_headroom(gross, warrant_value, expenses=None, retainer=None, schedule=None, cap=None):
     """Dollars left under the compensation cap: cap x gross - total (negative = breach)."""
@@ -212,7 +225,7 @@ def ceo_compensation_headroom(gross, warrant_value, expenses=None, retainer=None
         warrant_value,
         *_expenses(expenses, retainer),
         convert.schedule(schedule),
-        _default(cap, PROSPECTUS.compensation_cap),
+        _default(cap, DEAL.compensation_cap),
     )
 
 
@@ -220,13 +233,42 @@ def ceo_compensation_headroom(gross, warrant_value, expenses=None, retainer=None
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("issue_prices", ndim=2, doc="Market values of the 5 trading days before issuance (exactly 5 cells).")
-@xw.arg("bids", ndim=2, doc="Closing bids of the 30 trading days before conversion (exactly 30; only after day 90).")
+@xw.arg("issue_prices", ndim=2, doc="Market values of the trading days before issuance (one cell per day).")
+@xw.arg("bids", ndim=2, doc="Closing bids of the trading days before conversion (needed only after the reset day).")
 @xw.arg("days_since_issue", ndim=2, doc="Days from issuance to conversion.")
+@xw.arg(
+    "premium",
+    ndim=2,
+    doc=f"Initial price as a multiple of the issue average. Default {DEAL.debenture_initial_premium:g}.",
+)
+@xw.arg(
+    "reset_after_days",
+    ndim=2,
+    doc=f"The reset applies after this many days. Default {DEAL.debenture_reset_after_days}.",
+)
+@xw.arg(
+    "reset_factor",
+    ndim=2,
+    doc=f"Reset price as a multiple of the lowest bids' average. Default {DEAL.debenture_reset_factor:g}.",
+)
+@xw.arg("lowest_bids", ndim=2, doc=f"How many of the lowest bids are averaged. Default {DEAL.debenture_lowest_bids}.")
 @excel_function
-def debenture_conversion_price(issue_prices, bids, days_since_issue):
-    """Debenture conversion price: 120% of the issue average, reset after 90 days to 101% of the 10 lowest bids."""
-    return model.debenture_conversion_price(issue_prices, None if convert.blank(bids) else bids, days_since_issue)
+def debenture_conversion_price(
+    issue_prices, bids, days_since_issue, premium=None, reset_after_days=None, reset_factor=None, lowest_bids=None
+):
+    """Debenture conversion price: premium x the issue average, reset after a number of days to a factor of the lowest bids."""
+    bids = None if convert.blank(bids) else bids
+    return model.debenture_conversion_price(
+        issue_prices,
+        bids,
+        days_since_issue,
+        premium=_default(premium, DEAL.debenture_initial_premium),
+        reset_after_days=_default(reset_after_days, DEAL.debenture_reset_after_days),
+        reset_factor=_default(reset_factor, DEAL.debenture_reset_factor),
+        lowest_bids=_default(lowest_bids, DEAL.debenture_lowest_bids),
+        issue_days=_size(issue_prices, DEAL.debenture_issue_days, premium, reset_after_days, reset_factor, lowest_bids),
+        bid_days=_size(bids, DEAL.debenture_bid_days, premium, reset_after_days, reset_factor, lowest_bids),
+    )
 
 
 @xw.func(category=CATEGORY)
@@ -240,12 +282,22 @@ def debenture_conversion_shares(principal, conversion_price):
 
 @xw.func(category=CATEGORY)
 @xw.arg("closing_bid", ndim=2, doc="Closing bid on the trading day after the redemption notice.")
-@xw.arg("market_price", ndim=2, doc="Market price deciding 95% (below $5.00) or 97%. Default: the closing bid.")
-@xw.arg("cap", ndim=2, doc="Exercise price ceiling. Default 33.75.")
+@xw.arg("market_price", ndim=2, doc="Market price deciding which factor applies. Default: the closing bid.")
+@xw.arg("cap", ndim=2, doc=f"Exercise price ceiling. Default {DEAL.classb_cap:g}.")
+@xw.arg("factor", ndim=2, doc=f"Multiple of the bid at or above low_price. Default {DEAL.classb_factor:g}.")
+@xw.arg("factor_low", ndim=2, doc=f"Multiple of the bid below low_price. Default {DEAL.classb_factor_low:g}.")
+@xw.arg("low_price", ndim=2, doc=f"Market price below which factor_low applies. Default {DEAL.classb_low_price:g}.")
 @excel_function
-def classb_exercise_price(closing_bid, market_price=None, cap=PROSPECTUS.classb_cap):
-    """Class B warrant exercise price on a call: lesser of the cap and 97% (95% below $5.00) of the bid."""
-    return model.classb_exercise_price(closing_bid, _default(market_price, None), _default(cap, PROSPECTUS.classb_cap))
+def classb_exercise_price(closing_bid, market_price=None, cap=None, factor=None, factor_low=None, low_price=None):
+    """Exercise price of called warrants: the lesser of the cap and a factor of the bid (a lower factor below a price)."""
+    return model.classb_exercise_price(
+        closing_bid,
+        _default(market_price, None),
+        _default(cap, DEAL.classb_cap),
+        _default(factor, DEAL.classb_factor),
+        _default(factor_low, DEAL.classb_factor_low),
+        _default(low_price, DEAL.classb_low_price),
+    )
 
 
 # Dilution and listing ----------------------------------------------------------
@@ -273,10 +325,13 @@ def ownership_pct(shares_held, potential_shares, outstanding):
 @xw.func(category=CATEGORY)
 @xw.arg("outstanding", ndim=2, doc="Shares outstanding (whole number).")
 @xw.arg("already_issued", ndim=2, doc="Shares already issued at a discount. Default 0.")
+@xw.arg("limit", ndim=2, doc=f"Limit as a fraction of outstanding. Default {DEAL.nasdaq_discount_limit:g}.")
 @excel_function
-def nasdaq_20pct_capacity(outstanding, already_issued=0):
-    """Most shares still issuable at a discount while staying below 20% of outstanding."""
-    return model.nasdaq_20pct_capacity(outstanding, _default(already_issued, 0))
+def nasdaq_20pct_capacity(outstanding, already_issued=None, limit=None):
+    """Most shares still issuable at a discount while staying below the limit (20%) of outstanding."""
+    return model.nasdaq_20pct_capacity(
+        outstanding, _default(already_issued, 0), _default(limit, DEAL.nasdaq_discount_limit)
+    )
 
 
 @xw.func(category=CATEGORY)
@@ -294,12 +349,32 @@ def runway_months(cash, monthly_burn):
 @xw.func(category=CATEGORY)
 @xw.arg("table", ndim=2, doc="Range with the header Trade date | Shares | Price and one row per placement.")
 @xw.arg("schedule", ndim=2, doc=SCHEDULE_DOC)
+@xw.arg("coverage", ndim=2, doc=COVERAGE_DOC)
+@xw.arg("premium", ndim=2, doc=PREMIUM_DOC)
+@xw.arg("business_days", ndim=2, doc=BUSINESS_DAYS_DOC)
+@xw.arg("holidays", ndim=2, doc=HOLIDAYS_DOC)
 @xw.ret(expand="table")
 @excel_function
-def ceo_placements(table, schedule=None):
+def ceo_placements(table, schedule=None, coverage=None, premium=None, business_days=None, holidays=None):
     """Spills the placement ledger: gross, cumulative, commission, net, warrants, strike, settlement."""
-    ledger = model.placements(convert.placements_table(table), _terms(schedule), "table", header_rows=1)
+    given = {"coverage": coverage, "premium": premium, "business_days": business_days}
+    changes = {term: given[arg] for arg, term in LEDGER_TERMS.items() if not convert.blank(given[arg])}
+    if not convert.blank(holidays):
+        changes["holidays"] = tuple(convert.dates(holidays, "holidays", skip_empty=True).astype(object))
+    try:
+        terms = DEAL.replace(schedule=convert.schedule(schedule), **changes)
+    except model.CEOModelError as exc:  # name the argument the user typed, not the term behind it
+        argument = {term: arg for arg, term in LEDGER_TERMS.items()}.get(exc.argument, exc.argument)
+        raise model.CEOModelError(argument, exc.rule, exc.kind, exc.position) from None
+    ledger = model.placements(convert.placements_table(table), terms, "table", header_rows=1)
     return convert.table_with_header(ledger, date_columns=("Trade date", "Settlement date"))
+
+
+LEDGER_TERMS = {
+    "coverage": "warrant_coverage",
+    "premium": "warrant_premium",
+    "business_days": "settlement_business_days",
+}
 
 
 def _default(value, default):
@@ -309,6 +384,21 @@ def _default(value, default):
 
 def _expenses(expenses, retainer):
     return (
-        _default(expenses, PROSPECTUS.expense_reimbursement),
-        _default(retainer, PROSPECTUS.retainer_allocation),
+        _default(expenses, DEAL.expense_reimbursement),
+        _default(retainer, DEAL.retainer_allocation),
     )
+
+
+def _holidays(holidays, days):
+    """The given holiday range, or the default deal's exchange calendar around ``days``."""
+    if convert.blank(holidays):
+        return holidays_for(DEAL, days)
+    return convert.dates(holidays, "holidays", skip_empty=True)
+
+
+def _size(values, default: int, *terms) -> int:
+    """A day count: the default deal's (so its exact counts are enforced) unless the caller gives any of the
+    debenture's terms — then it is their deal, and the count is the number of cells they gave."""
+    if values is None or all(convert.blank(t) for t in terms):
+        return default
+    return int(np.size(values))

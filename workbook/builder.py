@@ -103,9 +103,11 @@ def _bound(value) -> str:
 
 
 def _validation(ws, v: L.Validation) -> None:
-    kind = {Kind.DECIMAL: "decimal", Kind.FIXED: "decimal", Kind.WHOLE: "whole", Kind.DATE: "date"}[v.kind]
+    if v.kind is Kind.TEXT:
+        _text_validation(ws, v)
+        return
+    kind = {Kind.DECIMAL: "decimal", Kind.WHOLE: "whole", Kind.DATE: "date"}[v.kind]
     what = {
-        Kind.FIXED: f"fixed at {_shown(v.low)} by the securities' terms",
         Kind.DATE: f"a date from {_shown(v.low)} to {_shown(v.high)}",
         Kind.WHOLE: f"a whole number from {_shown(v.low)} to {_shown(v.high)}",
         Kind.DECIMAL: f"a number from {_shown(v.low)} to {_shown(v.high)}",
@@ -123,6 +125,20 @@ def _validation(ws, v: L.Validation) -> None:
         promptTitle=v.label[:32],
         prompt=f"Enter {what}."[:255],
     )
+    ws.add_data_validation(dv)
+    dv.add(v.ref)
+
+
+def _text_validation(ws, v: L.Validation) -> None:
+    if v.low:
+        what = "one of " + ", ".join(v.low)
+        dv = DataValidation(type="list", formula1='"' + ",".join(v.low) + '"', allow_blank=False)
+    else:
+        what = "text"
+        dv = DataValidation(type="textLength", operator="greaterThan", formula1="0", allow_blank=False)
+    dv.showErrorMessage = dv.showInputMessage = True
+    dv.errorTitle, dv.error = "CEO Model input", f"{v.label}: must be {what}."[:255]
+    dv.promptTitle, dv.prompt = v.label[:32], f"Enter {what}."[:255]
     ws.add_data_validation(dv)
     dv.add(v.ref)
 

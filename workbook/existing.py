@@ -23,10 +23,12 @@ import pandas as pd
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 import model
+from model.errors import CEOModelError
+from workbook.deal_inputs import terms_from_inputs
 from workbook.layout import Layout, build_layout
 from workbook.safety import PackageInfo, check_package
 from workbook.spec import Input, InputBlock, Sheet
-from workbook.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, template
+from workbook.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, Deal, template
 
 PLACEMENT_HEADERS = ("Trade date", "Shares", "Price")
 MAX_BLOCK_ROWS = 1_000
@@ -101,11 +103,17 @@ class InputsRead:
     not_carried: list[str] = field(default_factory=list)  # what could not be mapped, and why
     notes: list[str] = field(default_factory=list)  # carried, but worth knowing
     placements: int = 0  # non-empty placement rows carried
+    terms: object = None  # the DealTerms read back from the inputs (None when they are not valid)
     cells: int = 0  # input cells carried in all
 
 
 def read_inputs(opened: Opened, terms=model.PROSPECTUS) -> InputsRead:
-    """The current template (for ``terms``) carrying every input of ``opened``."""
+    """The current template carrying every input of ``opened``, instantiated with the file's own terms.
+
+    ``terms`` only locates the inputs (every deal has the same input names);
+    the sheets returned are the template for the terms read back from the file
+    (:func:`workbook.deal_inputs.terms_from_inputs`), so validation ranges,
+    block sizes and scenario axes follow the file's deal, not the default one."""
     book, cached = opened.book, opened.cached
     base = template(terms)
     where = build_layout(FLAVOURS[-1], base)  # positions of inputs are the same in every flavour
@@ -119,15 +127,28 @@ def read_inputs(opened: Opened, terms=model.PROSPECTUS) -> InputsRead:
             part = _block(book, cached, where, part, result)
         parts.append(part)
     frame, illustrative = _placements(book, cached, result)
-    sheets = template(terms, frame)
-    if illustrative:
-        illustrative_note = next(s for s in template(terms) if s.name == "Placements").parts[0]
-        sheets = tuple(
-            dataclasses.replace(s, parts=(illustrative_note, *s.parts[1:])) if s.name == "Placements" else s
-            for s in sheets
-        )
-    result.sheets = tuple(dataclasses.replace(s, parts=tuple(parts)) if s.name == "Inputs" else s for s in sheets)
+    read_sheets = tuple(dataclasses.replace(s, parts=tuple(parts)) if s.name == "Inputs" else s for s in base)
+    try:
+        result.terms = terms_from_inputs(read_sheets, frame)
+    except CEOModelError as exc:
+        result.terms = None
+        result.notes.append(f"the file's terms are not valid ({exc}); the default deal's layout is used to compare")
+    deal = Deal(result.terms or terms, {p.name: p.source for p in parts if isinstance(p, Input | InputBlock)}, True)
+    sheets = template(deal, frame, illustrative=illustrative)
+    read = {p.name: p for p in parts if isinstance(p, Input | InputBlock)}
+    inputs = next(s for s in sheets if s.name == "Inputs")
+    carried = tuple(_carry(p, read.get(getattr(p, "name", None))) for p in inputs.parts)
+    result.sheets = tuple(dataclasses.replace(s, parts=carried) if s.name == "Inputs" else s for s in sheets)
     return result
+
+
+def _carry(new, old):
+    """The new template's part with the old file's values (and its source text); ranges are the new template's."""
+    if old is None:
+        return new
+    if isinstance(new, Input):
+        return dataclasses.replace(new, value=old.value, source=old.source)
+    return dataclasses.replace(new, rows=old.rows, source=old.source)
 
 
 def _value(book, cached, sheet: str, ref: str, result: InputsRead, what: str):
@@ -156,6 +177,9 @@ def _scalar(book, cached, where: Layout, inp: Input, result: InputsRead) -> Inpu
             return inp
     sheet, ref = found
     value = _value(book, cached, sheet, ref, result, inp.label)
+    source = book[sheet][f"F{re.sub(r'[^0-9]', '', ref)}"].value if sheet == "Inputs" else None
+    if sheet == "Inputs" and isinstance(source, str):
+        inp = dataclasses.replace(inp, source=source)
     result.cells += 1
     result.carried.append(f"{inp.name} = {value!r} ({how}, from {sheet}!{ref})")
     _range_note(book, sheet, ref, inp, where, result)
@@ -242,11 +266,13 @@ def _block(book, cached, where: Layout, block: InputBlock, result: InputsRead) -
             f"{block.name}: values directly below the block ({', '.join(below)}) are outside its defined name "
             "(the old workbook's formulas ignored them)"
         )
-    return dataclasses.replace(block, rows=values)
+    note = book[sheet].cell(row=min_row + rows, column=min_col).value
+    return dataclasses.replace(block, rows=values, source=note if isinstance(note, str) else "")
 
 
 def _is_source_note(value, block: InputBlock) -> bool:
-    return isinstance(value, str) and value == block.source
+    """Text directly below a block of numbers and dates is its source line, not a value."""
+    return isinstance(value, str)
 
 
 def _filled(value) -> bool:

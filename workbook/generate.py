@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 import model
+from model import terms_file
 from model.errors import CEOModelError
-from model.terms import DealTerms, Schedule
+from model.terms import DealTerms
 from workbook.builder import write_workbook
 from workbook.files import atomic_target, check_overwrite
 from workbook.layout import Layout, build_layout
 from workbook.recalc import compute, write_cached_values
-from workbook.template import template
+from workbook.template import Deal, template
 
 FILE_NAMES = {"udf": "CEO_Model.xlsx", "native": "CEO_Model_native.xlsx"}
 
@@ -32,7 +32,7 @@ class Built:
 def build(
     out_dir: Path,
     flavour: str,
-    terms: DealTerms = model.PROSPECTUS,
+    terms: DealTerms | Deal = model.PROSPECTUS,
     placements: pd.DataFrame | None = None,
     force: bool = False,
     *,
@@ -67,7 +67,7 @@ def named_values(built: Built, prefix: str = "Out") -> dict[str, object]:
     return out
 
 
-def read_placements(path: Path) -> pd.DataFrame:
+def read_placements(path: Path, terms: DealTerms = model.PROSPECTUS) -> pd.DataFrame:
     """A placements CSV with the header ``Trade date,Shares,Price`` (dates as YYYY-MM-DD)."""
     frame = pd.read_csv(path, nrows=10_000)
     missing = {"Trade date", "Shares", "Price"} - set(frame.columns)
@@ -76,15 +76,11 @@ def read_placements(path: Path) -> pd.DataFrame:
             "placements", f"CSV needs the columns Trade date, Shares, Price; missing {', '.join(sorted(missing))}"
         )
     frame["Trade date"] = pd.to_datetime(frame["Trade date"], errors="raise").dt.date
-    model.placements(frame, name="placements", header_rows=1)  # refuse bad rows before building
+    model.placements(frame, terms, name="placements", header_rows=1)  # refuse bad rows before building
     return frame[["Trade date", "Shares", "Price"]]
 
 
-def read_terms(path: Path) -> DealTerms:
-    """Deal terms from a JSON object of overrides, e.g. ``{"volatility": 0.5, "schedule": [[0, 1e7, 0.04], ...]}``."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise CEOModelError("terms", "must be a JSON object of term names and values")
-    if "schedule" in data:
-        data["schedule"] = Schedule.from_rows(data["schedule"], "schedule")
-    return model.PROSPECTUS.replace(**data)
+def read_terms(path: Path) -> Deal:
+    """A deal from a TOML or JSON terms file (see :mod:`model.terms_file`), with each term's citation."""
+    loaded = terms_file.load(path)
+    return Deal(loaded.terms, loaded.sources)

@@ -27,7 +27,7 @@ from workbook.spec import (
     Strip,
     Unit,
 )
-from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, SOURCE, VERSION
+from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, VERSION
 
 # Roles of cells. Inputs are what a user may change; calc/check/output cells
 # must keep the template's formula.
@@ -213,14 +213,20 @@ class _Builder:
         self.lay.put(s, f"A{row}", CellSpec(inp.label, LABEL))
         self.lay.put(s, ref, CellSpec(inp.value, INPUT, inp.unit, name=inp.name, label=inp.label))
         self.lay.put(s, f"C{row}", CellSpec(inp.unit.label, UNIT))
-        self.lay.put(s, f"D{row}", CellSpec(inp.low, BOUND, inp.unit))
-        self.lay.put(s, f"E{row}", CellSpec(inp.high, BOUND, inp.unit))
+        if inp.kind is Kind.TEXT:
+            self.lay.put(s, f"D{row}", CellSpec(", ".join(inp.low or ()) or None, BOUND, inp.unit))
+        else:
+            self.lay.put(s, f"D{row}", CellSpec(inp.low, BOUND, inp.unit))
+            self.lay.put(s, f"E{row}", CellSpec(inp.high, BOUND, inp.unit))
         self.lay.put(s, f"F{row}", CellSpec(inp.source, SOURCE_TEXT))
         self.lay.name(inp.name, s, ref)
         self.lay.validations.append(Validation(s, ref, inp.kind, inp.low, inp.high, inp.label))
-        self.flag_rows.append(
-            (inp.label, _flag(inp.name, f"Inputs!$D${row}", f"Inputs!$E${row}", inp.kind, single=True))
-        )
+        if inp.kind is Kind.TEXT and inp.low:
+            choices = ",".join(f'{inp.name}="{c}"' for c in inp.low)
+            flag = f"=IF(OR({choices}),0,1)"
+        else:
+            flag = _flag(inp.name, f"Inputs!$D${row}", f"Inputs!$E${row}", inp.kind, single=True)
+        self.flag_rows.append((inp.label, flag))
 
     def block_input(self, s: str, first_col: int, block: InputBlock) -> int:
         self.lay.blocks[block.name] = block
@@ -402,7 +408,9 @@ class _Builder:
     def conversions(self, sheet: Sheet) -> None:
         s = sheet.name
         self.title(
-            s, "Conversions", "Debenture conversion and Class B exercise terms across share prices [prospectus S-7]."
+            s,
+            "Conversions",
+            "Debenture conversion and called-warrant exercise terms across share prices (terms on Inputs).",
         )
         row = 3
         for part in sheet.parts:
@@ -498,7 +506,7 @@ class _Builder:
     def outputs(self, sheet: Sheet) -> None:
         s = sheet.name
         outputs, compensation, charts = sheet.parts
-        self.title(s, "Outputs", f"Key figures of the offering. Source: {SOURCE}.")
+        self.title(s, "Outputs", "Key figures of the offering (the deal is named on the Cover).")
         for i, text in enumerate(("Figure", "Value", "Unit")):
             self.lay.put(s, f"{col(i + 1)}3", CellSpec(text, HEADER))
         row = 4
@@ -555,6 +563,8 @@ class _Builder:
 def _flag(target: str, low: str, high: str, kind: Kind, *, single: bool) -> str:
     """Validity flag formula of an input (1 = invalid)."""
     whole = kind is Kind.WHOLE
+    if kind is Kind.TEXT:
+        return f"=IF(ISTEXT({target}),0,1)"
     if single:
         conds = [f"{target}>={low}", f"{target}<={high}"] + ([f"{target}=INT({target})"] if whole else [])
         return f"=IF(ISNUMBER({target}),IF(AND({','.join(conds)}),0,1),1)"

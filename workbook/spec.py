@@ -36,6 +36,7 @@ class Unit(Enum):
     COUNT = ("0", "count")
     FLAG = ("0", "0/1")
     NUMBER = ("0.0000", "")
+    TEXT = ("@", "text")
 
     @property
     def format(self) -> str:
@@ -52,10 +53,10 @@ class Kind(Enum):
     DECIMAL = "decimal"
     WHOLE = "whole"
     DATE = "date"
-    FIXED = "fixed"  # a term fixed by the securities' contracts; the CEO_* functions apply it
+    TEXT = "text"  # names; with choices (``low`` holds them) one of a list
 
 
-Bound = float | dt.date
+Bound = float | dt.date | tuple | None
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Input:
 
     name: str
     label: str
-    value: float | dt.date
+    value: float | dt.date | str
     unit: Unit
     low: Bound
     high: Bound

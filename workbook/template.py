@@ -10,11 +10,17 @@ live only in ``model/``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 import model
-from model.terms import DealTerms
+from model import deals
+from model.calendars import holidays_for
+from model.terms import BIG, FIRST_DATE, LAST_DATE, TERM, TERMS, DealTerms, Nature, Term
+from model.terms import Unit as TermUnit
+from model.terms_file import sources_for
 from workbook.spec import (
     Chart,
     Check,
@@ -35,45 +41,68 @@ from workbook.spec import (
     Unit,
 )
 
-VERSION = "0.1.0"
-SOURCE = "NeoTherapeutics, Inc. prospectus supplement, November 1, 2001 (agent: Cantor Fitzgerald & Co.)"
+VERSION = "0.2.0"
 PLACEMENT_ROWS = 50  # the Placements table always has room for at least this many
 PLACEMENTS_FIRST_ROW = 5
 PLACEMENTS_TABLE = "PlacementsTable"
 FLAVOURS = ("udf", "native")
-BIG = 1e12  # upper bound of validation for amounts: any real deal is far below
 
-ILLUSTRATIVE_PLACEMENTS = pd.DataFrame(
-    {
-        "Trade date": [
-            dt.date(2001, 11, 5),
-            dt.date(2001, 11, 19),
-            dt.date(2001, 12, 10),
-            dt.date(2002, 1, 14),
-            dt.date(2002, 2, 11),
-            dt.date(2002, 3, 11),
-        ],
-        "Shares": [400_000, 600_000, 800_000, 700_000, 900_000, 800_000],
-        "Price": [4.10, 3.95, 3.85, 4.25, 4.40, 4.60],
-    }
-)
+UNITS = {
+    TermUnit.USD: Unit.USD,
+    TermUnit.PRICE: Unit.PRICE,
+    TermUnit.PCT: Unit.PCT,
+    TermUnit.RATE: Unit.RATE,
+    TermUnit.SHARES: Unit.SHARES,
+    TermUnit.YEARS: Unit.YEARS,
+    TermUnit.DAYS: Unit.DAYS,
+    TermUnit.COUNT: Unit.COUNT,
+    TermUnit.DATE: Unit.DATE,
+    TermUnit.TEXT: Unit.TEXT,
+}
+NATURE_NOTE = {
+    Nature.ASSUMPTION: "Illustrative assumption: replace",
+    Nature.MARKET: "",
+    Nature.CONTRACT: "",
+    Nature.IDENTITY: "",
+}
 
-# NYSE holidays for the programme's first year (trading calendar, not in the prospectus).
-MARKET_HOLIDAYS = (
-    dt.date(2001, 11, 22),
-    dt.date(2001, 12, 25),
-    dt.date(2002, 1, 1),
-    dt.date(2002, 1, 21),
-    dt.date(2002, 2, 18),
-    dt.date(2002, 3, 29),
-    dt.date(2002, 5, 27),
-    dt.date(2002, 7, 4),
-    dt.date(2002, 9, 2),
-    dt.date(2002, 11, 28),
-    dt.date(2002, 12, 25),
-)
 
-FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2099, 12, 31)
+@dataclass(frozen=True)
+class Deal:
+    """What the template needs of a deal besides its terms: where each term comes from."""
+
+    terms: DealTerms
+    sources: dict = field(default_factory=dict)
+    verbatim: bool = False  # sources keyed by defined name and shown as they are (read back from a workbook)
+
+    def source(self, name: str) -> str:
+        term = TERM.get(name)
+        if self.verbatim:
+            key = term.excel if term and term.excel else BLOCK_OF.get(name, name)
+            return self.sources.get(key, "")
+        cited = self.sources.get(name, "")
+        note = NATURE_NOTE[term.nature] if term else ""
+        return "; ".join(part for part in (note, cited) if part)
+
+
+BLOCK_OF = {"schedule": "Schedule", "holidays": "Holidays", "debenture_lowest_bids": "LowestRanks"}
+
+
+def default_sources(terms: DealTerms) -> dict[str, str]:
+    """Citations for terms given without a terms file: the default deal's where its values are kept."""
+    return sources_for(terms)
+
+
+def _dates(placements: pd.DataFrame) -> np.ndarray:
+    """The trade dates of a placements frame, as ``datetime64[D]`` (empty rows dropped)."""
+    column = placements["Trade date"] if "Trade date" in placements else pd.Series([], dtype=object)
+    kept = [d for d in column if isinstance(d, dt.date)]
+    return np.array(kept, dtype="datetime64[D]")
+
+
+def document_line(terms: DealTerms) -> str:
+    """The deal's source document in words, from its terms."""
+    return f"{terms.issuer}, {terms.document}, {terms.document_date:%B %-d, %Y} (agent: {terms.agent})"
 
 
 def native_fee(gross: str) -> str:
@@ -84,314 +113,61 @@ def native_fee(gross: str) -> str:
     """
     g = gross
     filled = f"({g}>ScheduleFrom)*(({g}<ScheduleTo)*{g}+({g}>=ScheduleTo)*ScheduleTo-ScheduleFrom)"
-    return f"ROUND(SUMPRODUCT({filled}*ScheduleRate),RoundingDecimals)"
+    return f"ROUND(SUMPRODUCT({filled}*ScheduleRate),2)"
 
 
-def _inputs(terms: DealTerms) -> tuple:
-    t = terms
-    P = "Prospectus"
-    ill = "Illustrative assumption (not in the prospectus): replace"
-    fixed = "Fixed by the securities' terms; the CEO_* functions apply this value"
-    return (
-        Section("Sales Agreement"),
-        Input(
-            "WarrantCoverage",
-            "Agent warrants, % of shares sold",
-            t.warrant_coverage,
-            Unit.PCT,
-            0,
-            1,
-            source=f"{P} S-11",
-        ),
-        Input("WarrantPremium", "Warrant strike, % of VWAP", t.warrant_premium, Unit.PCT, 0.01, 10, source=f"{P} S-11"),
-        Input("WarrantTermYears", "Warrant term", t.warrant_term_years, Unit.YEARS, 0.01, 30, source=f"{P} S-12"),
-        Input(
-            "CashlessAfterYears",
-            "Cashless exercise from",
-            t.cashless_after_years,
-            Unit.YEARS,
-            0,
-            30,
-            source=f"{P} S-12",
-        ),
-        Input(
-            "SettlementDays",
-            "Settlement, business days after sale",
-            t.settlement_business_days,
-            Unit.DAYS,
-            t.settlement_business_days,
-            t.settlement_business_days,
-            Kind.FIXED,
-            f"{P} S-11. {fixed}",
-        ),
-        Input(
-            "RoundingDecimals",
-            "Money rounding, decimals",
-            2,
-            Unit.COUNT,
-            2,
-            2,
-            Kind.FIXED,
-            "Commissions, gross and strikes are rounded to the cent (Excel ROUND)",
-        ),
-        Section("Agent compensation"),
-        Input(
-            "ExpenseReimbursement",
-            "Expense reimbursement",
-            t.expense_reimbursement,
-            Unit.USD,
-            0,
-            BIG,
-            source=f"{P} S-12: up to $60,000",
-        ),
-        Input(
-            "AdvisoryRetainer", "Advisory annual retainer", t.advisory_retainer, Unit.USD, 0, BIG, source=f"{P} S-12"
-        ),
-        Input("AdvisoryDeposit", "Advisory deposit", t.advisory_deposit, Unit.USD, 0, BIG, source=f"{P} S-12"),
-        Input(
-            "RetainerAllocation",
-            "Retainer + deposit allocated to this offering",
-            t.retainer_allocation,
-            Unit.USD,
-            0,
-            BIG,
-            source=f"{P} S-12: one half of $125,000",
-        ),
-        Input(
-            "CompensationCap",
-            "Compensation cap, % of gross (NASD)",
-            t.compensation_cap,
-            Unit.PCT,
-            0,
-            1,
-            source=f"{P} S-12",
-        ),
-        Input(
-            "IssuerOtherExpenses",
-            "Issuer's other offering expenses",
-            t.issuer_other_expenses,
-            Unit.USD,
-            0,
-            BIG,
-            source=f"{P} S-12: about $300,000",
-        ),
-        Section("Other Agreement"),
-        Input("OtherMaximum", "Other Agreement maximum", t.other_maximum, Unit.USD, 0.01, BIG, source=f"{P} S-12"),
-        Input("OtherRate", "Other Agreement commission", t.other_rate, Unit.PCT, 0, 1, source=f"{P} S-12: flat 4%"),
-        Input(
-            "OtherGross",
-            "Other Agreement gross sales",
-            t.other_maximum,
-            Unit.USD,
-            0,
-            BIG,
-            source=f"{ill}: full use assumed",
-        ),
-        Section("Market and capital structure"),
-        Input(
-            "SharePrice",
-            "Share price",
-            t.last_sale_price,
-            Unit.PRICE,
-            0.0001,
-            100_000,
-            source=f"{P} cover: last sale Oct 31, 2001",
-        ),
-        Input(
-            "SharesOutstanding",
-            "Shares outstanding",
-            t.shares_outstanding,
-            Unit.SHARES,
-            1,
-            BIG,
-            Kind.WHOLE,
-            f"{P} S-9: Oct 2, 2001",
-        ),
-        Input(
-            "OptionsWarrantsOutstanding",
-            "Options and warrants outstanding",
-            t.options_warrants_outstanding,
-            Unit.SHARES,
-            0,
-            BIG,
-            Kind.WHOLE,
-            f"{P} S-9",
-        ),
-        Input(
-            "OptionsWarrantsExercisable",
-            "of which currently exercisable",
-            t.options_warrants_exercisable,
-            Unit.SHARES,
-            0,
-            BIG,
-            Kind.WHOLE,
-            f"{P} S-9",
-        ),
-        Input(
-            "VotingHoldersShares",
-            "Voting-agreement holders: shares held",
-            t.voting_holders_shares,
-            Unit.SHARES,
-            0,
-            BIG,
-            Kind.WHOLE,
-            f"{P} S-10",
-        ),
-        Input(
-            "VotingHoldersPotential",
-            "Voting-agreement holders: potential shares",
-            t.voting_holders_potential_shares,
-            Unit.SHARES,
-            0,
-            BIG,
-            Kind.WHOLE,
-            f"{P} S-10",
-        ),
-        Input("Cash", "Cash on hand", t.cash, Unit.USD, 0, BIG, source=ill),
-        Input(
-            "MonthlyBurn",
-            "Cash burn per month",
-            t.monthly_burn,
-            Unit.USD,
-            0.01,
-            BIG,
-            source=f"{P} S-4: about $2.3 million",
-        ),
-        Input(
-            "Volatility",
-            "Share price volatility (annual)",
-            t.volatility,
-            Unit.PCT,
-            0.0001,
-            10,
-            source=f"{ill}. Above about 47% the warrants' value breaks the 8% cap with the illustrative placements",
-        ),
-        Input("RiskFreeRate", "Risk-free rate (continuous)", t.risk_free_rate, Unit.PCT, -0.5, 1, source=ill),
-        Input("DividendYield", "Dividend yield (continuous)", t.dividend_yield, Unit.PCT, 0, 1, source=ill),
-        Section("Listing"),
-        Input(
-            "NasdaqLimit",
-            "Nasdaq discount issuance limit, % of outstanding",
-            t.nasdaq_discount_limit,
-            Unit.PCT,
-            t.nasdaq_discount_limit,
-            t.nasdaq_discount_limit,
-            Kind.FIXED,
-            f"{P} S-8. {fixed}",
-        ),
-        Input(
-            "AlreadyIssuedAtDiscount",
-            "Shares already issued at a discount",
-            0,
-            Unit.SHARES,
-            0,
-            BIG,
-            Kind.WHOLE,
-            "Counts against the Nasdaq 20% limit",
-        ),
-        Input("NasdaqMinimumBid", "Nasdaq minimum bid", t.nasdaq_minimum_bid, Unit.PRICE, 0, 1000, source=f"{P} S-8"),
-        Section("Convertible debentures"),
-        Input(
-            "DebenturePrincipal",
-            "Debenture principal",
-            t.debenture_principal,
-            Unit.USD,
-            0,
-            BIG,
-            source=f"{P} S-4: $8 million block",
-        ),
-        Input("DebentureDays", "Days from issuance to conversion", 120, Unit.DAYS, 0, 100_000, Kind.WHOLE, ill),
-        Input(
-            "DebenturePremium",
-            "Initial conversion price, % of 5-day average",
-            t.debenture_initial_premium,
-            Unit.PCT,
-            t.debenture_initial_premium,
-            t.debenture_initial_premium,
-            Kind.FIXED,
-            f"{P} S-7. {fixed}",
-        ),
-        Input(
-            "DebentureResetDays",
-            "Reset applies after (days)",
-            t.debenture_reset_after_days,
-            Unit.DAYS,
-            t.debenture_reset_after_days,
-            t.debenture_reset_after_days,
-            Kind.FIXED,
-            f"{P} S-7. {fixed}",
-        ),
-        Input(
-            "DebentureResetFactor",
-            "Reset price, % of 10 lowest bids' average",
-            t.debenture_reset_factor,
-            Unit.PCT,
-            t.debenture_reset_factor,
-            t.debenture_reset_factor,
-            Kind.FIXED,
-            f"{P} S-7. {fixed}",
-        ),
-        Section("Class B warrants"),
-        Input(
-            "ClassBCap",
-            "Exercise price cap",
-            t.classb_cap,
-            Unit.PRICE,
-            0.01,
-            100_000,
-            source=f"{P} S-7: adjusted for splits",
-        ),
-        Input(
-            "ClassBFactor",
-            "Exercise price, % of closing bid",
-            t.classb_factor,
-            Unit.PCT,
-            t.classb_factor,
-            t.classb_factor,
-            Kind.FIXED,
-            f"{P} S-7. {fixed}",
-        ),
-        Input(
-            "ClassBFactorLow",
-            "... when the market price is below the threshold",
-            t.classb_factor_low,
-            Unit.PCT,
-            t.classb_factor_low,
-            t.classb_factor_low,
-            Kind.FIXED,
-            f"{P} S-7. {fixed}",
-        ),
-        Input(
-            "ClassBLowPrice",
-            "Threshold market price",
-            t.classb_low_price,
-            Unit.PRICE,
-            t.classb_low_price,
-            t.classb_low_price,
-            Kind.FIXED,
-            f"{P} S-7. {fixed}",
-        ),
-        Input(
-            "ClassBFloor",
-            "Below this price not usable as financing",
-            t.classb_financing_floor,
-            Unit.PRICE,
-            0,
-            100_000,
-            source=f"{P} S-7",
-        ),
-        Input(
-            "ClassBShares", "Class B shares exercisable", t.classb_shares, Unit.SHARES, 0, BIG, Kind.WHOLE, f"{P} S-7"
-        ),
-        Section("Checks"),
+def _inputs(deal: Deal) -> tuple:
+    """One Input per scalar term of :data:`model.terms.TERMS`, in its order and sections."""
+    parts, section = [], None
+    for term in TERMS:
+        if term.excel is None:
+            continue  # carried by the size of an input block
+        if term.section != section:
+            section = term.section
+            parts.append(Section(section))
+        kind = (
+            Kind.TEXT
+            if term.unit is TermUnit.TEXT
+            else Kind.DATE
+            if term.unit is TermUnit.DATE
+            else (Kind.WHOLE if term.whole else Kind.DECIMAL)
+        )
+        low, high = term.low, term.high
+        if kind is Kind.DATE:
+            low, high = FIRST_DATE, LAST_DATE
+        elif kind is Kind.TEXT:
+            low, high = term.choices, None
+        elif term.low_open:
+            low = _just_above(term)
+        parts.append(
+            Input(
+                term.excel,
+                term.label,
+                getattr(deal.terms, term.name),
+                UNITS[term.unit],
+                low,
+                high,
+                kind,
+                deal.source(term.name),
+            )
+        )
+    parts += [
+        Section("Model settings"),
         Input("EqualityTolerance", "Tolerance for equality checks", 0.005, Unit.USD, 0, 1, source="Half a cent"),
-    )
+    ]
+    return tuple(parts)
 
 
-def _blocks(terms: DealTerms) -> tuple:
-    t = terms
+def _just_above(term: Term) -> float:
+    """The lowest value a spreadsheet validation accepts for a term whose lower bound is open."""
+    return {TermUnit.PRICE: 0.0001, TermUnit.USD: 0.01}.get(term.unit, 0.0001)
+
+
+def _blocks(deal: Deal, placements: pd.DataFrame) -> tuple:
+    t = deal.terms
     ill = "Illustrative: replace"
     sched = tuple(tuple(row) for row in t.schedule.rows())
+    holidays = holidays_for(t, _dates(placements))
     return (
         InputBlock(
             "Schedule",
@@ -401,23 +177,23 @@ def _blocks(terms: DealTerms) -> tuple:
             (Unit.USD, Unit.USD, Unit.RATE),
             (0, 0, 0),
             (BIG, BIG, 1),
-            source="Prospectus cover; S-11",
+            source=deal.source("schedule"),
             column_names=("ScheduleFrom", "ScheduleTo", "ScheduleRate"),
         ),
         InputBlock(
             "Holidays",
             "Market holidays",
             ("Date",),
-            tuple((d,) for d in (t.holidays or MARKET_HOLIDAYS)),
+            tuple((d,) for d in holidays) or ((None,),),
             (Unit.DATE,),
             (FIRST_DATE,),
             (LAST_DATE,),
             Kind.DATE,
-            "NYSE calendar",
+            f"{t.exchange_calendar} calendar" if t.holidays is None else "Your holiday list",
         ),
         InputBlock(
             "IssuePrices",
-            "Debenture: 5 days before issuance",
+            "Debenture: days before issuance",
             ("Price",),
             tuple((t.last_sale_price,) for _ in range(t.debenture_issue_days)),
             (Unit.PRICE,),
@@ -427,7 +203,7 @@ def _blocks(terms: DealTerms) -> tuple:
         ),
         InputBlock(
             "BidProfile",
-            "Debenture: 30 bids, % of scenario price",
+            "Debenture: bids, % of scenario price",
             ("Factor",),
             tuple((1.0,) for _ in range(t.debenture_bid_days)),
             (Unit.PCT,),
@@ -444,7 +220,7 @@ def _blocks(terms: DealTerms) -> tuple:
             (1,),
             (float(t.debenture_bid_days),),
             Kind.WHOLE,
-            "Prospectus S-7: the 10 lowest",
+            deal.source("debenture_lowest_bids"),
         ),
         InputBlock(
             "ConversionPrices",
@@ -520,7 +296,7 @@ def _ledger(capacity: int) -> RowTable:
                 "=IF(AND(ISNUMBER({src:0})=ISNUMBER({src:1}),ISNUMBER({src:1})=ISNUMBER({src:2})),0,1)",
                 name="LedgerIncomplete",
             ),
-            Column("gross", "Gross", Unit.USD, "=ROUND({col:shares}*{col:price},RoundingDecimals)", name="LedgerGross"),
+            Column("gross", "Gross", Unit.USD, "=ROUND({col:shares}*{col:price},2)", name="LedgerGross"),
             Column(
                 "cumulative", "Cumulative gross", Unit.USD, "=SUM({first:gross}:{col:gross})", name="LedgerCumulative"
             ),
@@ -537,7 +313,7 @@ def _ledger(capacity: int) -> RowTable:
                 "commission",
                 "Commission",
                 Unit.USD,
-                "=ROUND({col:fee_to_date}-{col:fee_before},RoundingDecimals)",
+                "=ROUND({col:fee_to_date}-{col:fee_before},2)",
                 "=CEO_FEE_INCREMENT({col:prior},{col:gross},Schedule)",
                 name="LedgerCommission",
             ),
@@ -554,7 +330,7 @@ def _ledger(capacity: int) -> RowTable:
                 "strike",
                 "Warrant strike",
                 Unit.PRICE,
-                "=IF({col:active}=1,ROUND({col:price}*WarrantPremium,RoundingDecimals),0)",
+                "=IF({col:active}=1,ROUND({col:price}*WarrantPremium,2),0)",
                 "=IF({col:active}=1,CEO_WARRANT_STRIKE({col:price},WarrantPremium),0)",
                 name="LedgerStrikes",
             ),
@@ -563,7 +339,7 @@ def _ledger(capacity: int) -> RowTable:
                 "Settlement date",
                 Unit.DATE,
                 "=IF({col:active}=1,WORKDAY({col:date},SettlementDays,Holidays),0)",
-                "=IF({col:active}=1,CEO_SETTLEMENT_DATE({col:date},Holidays),0)",
+                "=IF({col:active}=1,CEO_SETTLEMENT_DATE({col:date},Holidays,SettlementDays),0)",
                 name="LedgerSettlement",
             ),
         ),
@@ -619,9 +395,9 @@ def _totals() -> tuple:
         Item("WarrantShares", "Warrant shares", Unit.SHARES, "=SUM(LedgerWarrantShares)"),
         Item(
             "WarrantStrike",
-            "Warrant strike (130% of VWAP)",
+            "Warrant strike (premium × VWAP)",
             Unit.PRICE,
-            "=ROUND(VWAP*WarrantPremium,RoundingDecimals)",
+            "=ROUND(VWAP*WarrantPremium,2)",
             "=CEO_WARRANT_STRIKE(VWAP,WarrantPremium)",
         ),
         Item(
@@ -676,7 +452,7 @@ def _totals() -> tuple:
             "OtherFee",
             "Other Agreement commission",
             Unit.USD,
-            "=ROUND(OtherGross*OtherRate,RoundingDecimals)",
+            "=ROUND(OtherGross*OtherRate,2)",
             "=OTHER_FEE(OtherGross,OtherRate,OtherMaximum)",
         ),
         Section("Dilution and listing"),
@@ -703,12 +479,17 @@ def _totals() -> tuple:
         ),
         Item(
             "NasdaqCapacity",
-            "Nasdaq 20% capacity",
+            "Discount issuance capacity",
             Unit.SHARES,
             "=MAX(0,ROUNDUP(SharesOutstanding*NasdaqLimit,0)-1-AlreadyIssuedAtDiscount)",
-            "=NASDAQ_20PCT_CAPACITY(SharesOutstanding,AlreadyIssuedAtDiscount)",
+            "=NASDAQ_20PCT_CAPACITY(SharesOutstanding,AlreadyIssuedAtDiscount,NasdaqLimit)",
         ),
-        Item("NasdaqHeadroom", "Shares left under the Nasdaq line", Unit.SHARES, "=NasdaqCapacity-TotalShares"),
+        Item(
+            "NasdaqHeadroom",
+            "Shares left under the discount issuance limit",
+            Unit.SHARES,
+            "=NasdaqCapacity-TotalShares",
+        ),
         Section("Cash"),
         Item("CashAfterOffering", "Cash after offering", Unit.USD, "=Cash+NetProceeds-IssuerOtherExpenses"),
         Item(
@@ -762,7 +543,8 @@ def _debentures() -> tuple:
                     Unit.PRICE,
                     "=IF(DebentureDays>DebentureResetDays,MIN(InitialConversionPrice,DebentureResetFactor*{row:lowest}),"
                     "InitialConversionPrice)",
-                    "=DEBENTURE_CONVERSION_PRICE(IssuePrices,{rows:bid},DebentureDays)",
+                    "=DEBENTURE_CONVERSION_PRICE(IssuePrices,{rows:bid},DebentureDays,DebenturePremium,DebentureResetDays,"
+                    "DebentureResetFactor,ROWS(LowestRanks))",
                 ),
                 StripRow(
                     "shares",
@@ -782,7 +564,7 @@ def _debentures() -> tuple:
         ),
         Strip(
             key="ClassB",
-            title="Class B warrants on a redemption notice, by closing bid",
+            title="Called warrants (Class B) on a redemption notice, by closing bid",
             axis="ClassBBids",
             axis_label="Closing bid",
             axis_unit=Unit.PRICE,
@@ -798,7 +580,7 @@ def _debentures() -> tuple:
                     "Exercise price",
                     Unit.PRICE,
                     "=MIN(ClassBCap,{row:factor}*{col_head})",
-                    "=CLASSB_EXERCISE_PRICE({col_head},{col_head},ClassBCap)",
+                    "=CLASSB_EXERCISE_PRICE({col_head},{col_head},ClassBCap,ClassBFactor,ClassBFactorLow,ClassBLowPrice)",
                 ),
                 StripRow("floor", "Below financing floor", Unit.FLAG, "=IF({col_head}<ClassBFloor,1,0)"),
                 StripRow("proceeds", "Proceeds if all exercised", Unit.USD, "={row:price}*ClassBShares"),
@@ -848,8 +630,12 @@ CHECKS = (
         "Cumulative gross within the programme maximum",
         "=IFERROR(IF(TotalGross>ProgrammeMaximum,1,0),1)",
     ),
-    Check("CheckCap", "Compensation within the 8% cap", "=IFERROR(IF(CompensationHeadroom<0,1,0),1)"),
-    Check("CheckNasdaq", "Shares sold below the Nasdaq 20% line", "=IFERROR(IF(TotalShares>NasdaqCapacity,1,0),1)"),
+    Check("CheckCap", "Compensation within the cap", "=IFERROR(IF(CompensationHeadroom<0,1,0),1)"),
+    Check(
+        "CheckNasdaq",
+        "Shares sold within the discount issuance limit",
+        "=IFERROR(IF(TotalShares>NasdaqCapacity,1,0),1)",
+    ),
     Check("CheckPlacementRows", "Every placement row complete", "=IFERROR(IF(SUM(LedgerIncomplete)>0,1,0),1)"),
     Check("CheckInputs", "Inputs valid", "=IFERROR(IF(SUM(InputFlags)>0,1,0),1)"),
 )
@@ -865,10 +651,10 @@ OUTPUTS = (
     Output("OutTotalWarrantValue", "Value of agent warrants", "TotalWarrantValue", Unit.USD),
     Output("OutTotalCompensation", "Agent's total compensation", "TotalCompensation", Unit.USD),
     Output("OutCompensationPct", "Compensation, % of gross", "CompensationPct", Unit.PCT),
-    Output("OutCompensationHeadroom", "Headroom under the 8% cap", "CompensationHeadroom", Unit.USD),
+    Output("OutCompensationHeadroom", "Headroom under the compensation cap", "CompensationHeadroom", Unit.USD),
     Output("OutDilutionPct", "Dilution from shares sold", "DilutionPct", Unit.PCT),
     Output("OutFullDilutionPct", "Dilution, all options and warrants", "FullDilutionPct", Unit.PCT),
-    Output("OutNasdaqCapacity", "Nasdaq 20% capacity", "NasdaqCapacity", Unit.SHARES),
+    Output("OutNasdaqCapacity", "Discount issuance capacity", "NasdaqCapacity", Unit.SHARES),
     Output("OutRunwayMonths", "Runway after offering", "RunwayMonths", Unit.MONTHS),
     Output("OutOtherFee", "Other Agreement commission", "OtherFee", Unit.USD),
     Output("OutChecksTotal", "Checks failing (0 = all pass)", "ChecksTotal", Unit.COUNT),
@@ -880,7 +666,7 @@ COMPENSATION_CHART = (
     Output("OutChartExpenses", "Expenses", "ExpenseReimbursement", Unit.USD),
     Output("OutChartRetainer", "Retainer allocation", "RetainerAllocation", Unit.USD),
     Output("OutChartTotal", "Total compensation", "TotalCompensation", Unit.USD),
-    Output("OutChartCap", "8% cap", "CompensationCapAmount", Unit.USD),
+    Output("OutChartCap", "Compensation cap", "CompensationCapAmount", Unit.USD),
 )
 
 CHARTS = (
@@ -908,7 +694,7 @@ CHARTS = (
         y_format="0%",
     ),
     Chart(
-        "Compensation against the 8% cap",
+        "Compensation against the cap",
         "bar",
         "E39",
         (("Amount", "Outputs.compensation"),),
@@ -924,10 +710,14 @@ def placement_capacity(placements: int) -> int:
     return max(PLACEMENT_ROWS, placements)
 
 
-def template(terms: DealTerms = model.PROSPECTUS, placements: pd.DataFrame | None = None) -> tuple[Sheet, ...]:
-    """The workbook's sheets for ``terms`` and a placement schedule (illustrative by default)."""
-    rows = ILLUSTRATIVE_PLACEMENTS if placements is None else placements
-    illustrative = placements is None
+def template(
+    terms: DealTerms | Deal = model.PROSPECTUS, placements: pd.DataFrame | None = None, *, illustrative=None
+) -> tuple[Sheet, ...]:
+    """The workbook's sheets for a deal and a placement schedule (the default deal's illustrative one by default)."""
+    deal = terms if isinstance(terms, Deal) else Deal(terms, default_sources(terms))
+    terms = deal.terms
+    rows = deals.DEALS[deals.DEFAULT].PLACEMENTS if placements is None else placements
+    illustrative = placements is None if illustrative is None else illustrative
     capacity = placement_capacity(len(rows))
     return (
         Sheet(
@@ -935,12 +725,12 @@ def template(terms: DealTerms = model.PROSPECTUS, placements: pd.DataFrame | Non
             "CEO Model",
             (
                 Note("CEO Model — Controlled Equity Offering", "title"),
-                Note(f"Source of every default: {SOURCE}.", "subtitle"),
+                Note(f"Deal: {document_line(terms)}.", "subtitle"),
                 Note(
                     "What it is: the issuer sells up to the programme maximum of common stock through a placement agent, pays "
                     "a tiered commission and grants the agent warrants. The model computes commissions per placement, net "
-                    "proceeds, the agent's warrants and their value, compensation against the 8% cap, dilution, the Nasdaq 20% "
-                    "line, debenture and Class B conversion terms, and cash runway."
+                    "proceeds, the agent's warrants and their value, compensation against the cap, dilution, the "
+                    "discount-issuance limit, debenture and warrant conversion terms, and cash runway."
                 ),
                 Note(
                     "How to use: change the yellow cells on Inputs and the rows of the Placements table. Calculations, "
@@ -957,7 +747,7 @@ def template(terms: DealTerms = model.PROSPECTUS, placements: pd.DataFrame | Non
                 ),
             ),
         ),
-        Sheet("Inputs", "Inputs", _inputs(terms) + _blocks(terms), "FFF2CC"),
+        Sheet("Inputs", "Inputs", _inputs(deal) + _blocks(deal, rows), "FFF2CC"),
         Sheet(
             "Placements",
             "Placements",

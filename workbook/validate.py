@@ -796,6 +796,12 @@ class _Validator:
             return
         if isinstance(value, str) and value.startswith("#") and value.upper() in ERROR_VALUES:
             return  # reported as an error value (A001)
+        if v.kind is Kind.TEXT:
+            if not isinstance(value, str) or not value.strip():
+                self.add("N001", where, ref, f"{label} is {_shown(value)}, not text")
+            elif v.low and value not in v.low:
+                self.add("N002", where, ref, f"{label} is {_shown(value)}; allowed: {', '.join(v.low)}")
+            return
         if v.kind is Kind.DATE:
             if isinstance(value, dt.date):
                 number, shown = value, value.isoformat()
@@ -816,10 +822,7 @@ class _Validator:
             number, shown = value, _shown(value)
         low, high = v.low, v.high
         if not low <= number <= high:
-            if v.kind is Kind.FIXED:
-                rule = f"fixed at {_shown(low)} by the securities' terms"
-            else:
-                rule = f"allowed {_shown(low)} to {_shown(high)}"
+            rule = f"allowed {_shown(low)} to {_shown(high)}"
             self.add("N002", where, ref, f"{label} is {shown}, outside its validation range ({rule})")
         if v.kind is Kind.WHOLE and not float(number).is_integer():
             self.add("N003", where, ref, f"{label} is {shown}; it must be a whole number")
