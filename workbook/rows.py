@@ -1,8 +1,8 @@
 """Where the template's rows are in a file after a person inserted or deleted rows.
 
 A sheet's rows are aligned with the template's by their *signature*: the
-labels they hold and where formulas are (typed numbers are left out, since a
-person changes inputs). :func:`difflib.SequenceMatcher` finds the inserted and
+text they hold and where formulas are (numbers and dates are left out, since a
+person changes inputs; an edited text input only makes its row a replacement). :func:`difflib.SequenceMatcher` finds the inserted and
 deleted rows. The validator only aligns a sheet whose defined names or table
 moved (applications move names with the rows), so a sheet whose rows did not
 move is compared cell for cell as before.

@@ -211,6 +211,7 @@ class _Validator:
                 self.lay = build_layout(flavour, pruned)
                 self.rowmaps.clear()
                 self.fixed_columns.clear()
+                self.__dict__.pop("_signatures", None)
                 self.findings = [f for f in self.findings if f.rule != "S005"]
                 self.locate_rows()
             self.names()
@@ -514,7 +515,7 @@ class _Validator:
                 value = spec.value
                 if isinstance(value, str) and value.startswith("="):
                     rows[row].append((col, "="))
-                elif isinstance(value, str) and value.strip() and spec.role != INPUT:
+                elif isinstance(value, str) and value.strip():  # labels, and text inputs as built
                     rows[row].append((col, value))
             last = max(rows, default=0)
             cache[sheet] = [tuple(sorted(rows.get(r, ()))) for r in range(1, last + 1)]
