@@ -293,6 +293,48 @@ def test_sheet_with_a_million_rows(clean, tmp_path):
     )
 
 
+def with_rows(clean: Path, out: Path, rows) -> Path:
+    """The Placements sheet with extra (formatting-only) rows written by ``rows(stream)`` at the end of its data."""
+    part = sheet_part(clean, "Placements")
+    text = part_text(clean, part)
+    head, tail = text.split("</sheetData>")
+
+    def write(stream):
+        stream.write(head.encode())
+        rows(stream)
+        stream.write(b"</sheetData>" + tail.encode())
+
+    return replace_part(clean, out, part, write)
+
+
+def test_empty_styled_last_row_as_libreoffice_writes_it(clean, tmp_path):
+    """After a row delete LibreOffice writes ``<row r="1048576" …></row>``: formatting, not data — accepted."""
+    last = b'<row r="1048576" customFormat="false" ht="12.8" hidden="false" customHeight="false"></row>'
+    path = with_rows(clean, tmp_path / "lastrow.xlsx", lambda stream: stream.write(last))
+    target = tmp_path / "recalculated.xlsx"
+    runs = run_all([("recalc", str(path), "-o", str(target)), ("validate", str(path))], tmp_path)
+    assert [r.code for r in runs] == [0, 0], runs
+    assert target.exists()
+
+
+def test_too_many_empty_styled_rows_are_refused(clean, tmp_path):
+    """Empty rows are not data, but openpyxl keeps one object per row: 250,000 of them are refused, quickly."""
+
+    def empty_rows(count):
+        def write(stream):
+            for start in range(1, count + 1, 10_000):
+                stream.write(
+                    "".join(
+                        f'<row r="{60 + r}" s="1" customFormat="1"/>' for r in range(start, start + 10_000)
+                    ).encode()
+                )
+
+        return write
+
+    huge = with_rows(clean, tmp_path / "empty_rows.xlsx", empty_rows(250_000))
+    both_refuse(huge, tmp_path, "200,000", "empty")
+
+
 def test_two_far_apart_cells(clean, tmp_path):
     """A used range of a million rows declared by one cell at the bottom: loaders would walk all of it."""
     book = load_workbook(clean)

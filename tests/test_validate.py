@@ -501,6 +501,115 @@ def test_assert_valid_lists_errors_by_cell(clean, tmp_path):
         assert_valid(bad, recalc=False)
 
 
+# -- rows a person inserted or deleted (issue 9) ----------------------------------------------------------
+
+
+def _move_rows(path: Path, tmp_path: Path, sheet: str, row: int, count: int, name: str) -> Path:
+    """Insert (count > 0) or delete (count < 0) rows as an application does: cells and defined names move."""
+    book = load_workbook(path)
+    ws = book[sheet]
+    if count > 0:
+        ws.insert_rows(row, count)
+    else:
+        ws.delete_rows(row, -count)
+    for defined in book.defined_names.values():
+        target, _, ref = (defined.attr_text or "").rpartition("!")
+        if target.strip("'") != sheet:
+            continue
+
+        def move(m):
+            r = int(m[2])
+            if r < row:
+                return m[0]
+            if count < 0 and r < row - count:
+                return "#REF!"
+            return f"{m[1]}{r + count}"
+
+        moved = re.sub(r"(\$?[A-Z]{1,3}\$?)(\d+)", move, ref)
+        defined.attr_text = f"{target}!{'#REF!' if '#REF!' in moved else moved}"
+    out = tmp_path / name
+    book.save(out)
+    return out
+
+
+def test_rows_inserted_on_a_template_sheet_are_information(clean, tmp_path):
+    sheet, first = where(clean["native"], "OutTotalGross")
+    row = int(first[1:])
+    path = _move_rows(clean["native"], tmp_path, sheet, row, 2, "inserted.xlsx")
+    findings = validate(path).findings
+    assert [(f.severity, f.rule, f.sheet) for f in findings] == [("info", "S005", sheet)], findings
+    assert f"row(s) {row}–{row + 1} were inserted" in findings[0].message
+
+
+def test_a_deleted_label_row_is_information_a_deleted_formula_row_an_error(clean, tmp_path):
+    sheet, first = where(clean["native"], "OutTotalGross")
+    row = int(first[1:])
+    labels = _move_rows(clean["native"], tmp_path, sheet, row - 1, -1, "labels.xlsx")  # the table's header row
+    findings = validate(labels).findings
+    assert [(f.severity, f.rule) for f in findings] == [("info", "S005")], findings
+    assert f"row(s) {row - 1}, holding labels only, were deleted" in findings[0].message
+    formula = _move_rows(clean["native"], tmp_path, sheet, row, -1, "formula.xlsx")  # Gross sales
+    rules = sorted((f.rule, f.severity) for f in validate(formula).findings)
+    assert ("I001", "error") in rules and ("S002", "error") in rules, rules  # the figure and its name are gone
+    assert not [r for r in rules if r[0] not in ("I001", "S002", "S005")], rules
+
+
+def test_a_row_inserted_through_the_input_blocks_is_one_warning_per_block(clean, tmp_path):
+    """Real LibreOffice inserts a row across Inputs: each block it crosses gains an empty entry (I005)."""
+    from conftest import require
+
+    from workbook import lo_edit
+
+    require(lo_edit.available(), "LibreOffice (soffice) with python3-uno is not installed")
+    book = load_workbook(clean["native"])
+    sheet, first = where(clean["native"], "IssuePrices")
+    blocks = [n for n, d in book.defined_names.items() if d.attr_text.startswith(f"{sheet}!") and ":" in d.attr_text]
+    row = int(first[1:]) + 2  # through the third entry of the five issue prices
+    crossed = []
+    for n in blocks:
+        _, r1, _, r2 = range_boundaries_of(book.defined_names[n].attr_text)
+        if r1 <= row <= r2 and n not in ("ScheduleFrom", "ScheduleTo", "ScheduleRate"):  # columns of Schedule
+            crossed.append(n)
+    out = tmp_path / "inserted.xlsx"
+    lo_edit.edit_and_save([lo_edit.Job(clean["native"], out, [{"op": "insert_rows", "sheet": sheet, "row": row}])])
+    findings = validate(out).findings
+    i005 = sorted(f.message.split(" added an empty entry to ")[1].split(" ")[0] for f in findings if f.rule == "I005")
+    assert i005 == sorted(crossed)
+    assert [f.rule for f in findings if f.rule == "S005"] == ["S005"]
+    # what remains are the consequences of the empty entries, not of where the rows moved
+    assert {f.rule for f in findings} <= {"I005", "S005", "A001", "I004"}, [(f.rule, f.location) for f in findings]
+
+
+def range_boundaries_of(text: str) -> tuple[int, int, int, int]:
+    from openpyxl.utils import range_boundaries
+
+    return range_boundaries(text.rsplit("!", 1)[1].replace("$", ""))
+
+
+def test_missing_addin_is_one_finding_not_one_per_cell(clean, built, tmp_path):
+    """The udf flavour as an application without the add-in saves it: every add-in call is #NAME? (A009)."""
+    from udfs import EXCEL_FUNCTIONS
+    from workbook import formula_text as ft
+    from workbook.recalc import ExcelErrorValue, write_cached_values
+
+    b = built["udf"]
+    calls = {
+        (sheet, ref)
+        for sheet, ref, spec in b.layout.formula_cells()
+        if not EXCEL_FUNCTIONS.keys().isdisjoint(ft.functions(spec.value))
+    }
+    assert len(calls) > 100
+    values = dict(b.values)
+    for key in calls:
+        values[key] = ExcelErrorValue("#NAME?")
+    path = tmp_path / "no_addin.xlsx"
+    write_cached_values(b.path, values, path)
+    findings = validate(path).findings
+    assert [f.rule for f in findings] == ["A009"], [(f.rule, f.location, f.message[:80]) for f in findings]
+    assert f"{len(calls)} cell(s)" in findings[0].message
+    assert "add-in" in findings[0].message and "native flavour" in findings[0].message
+
+
 # -- the catalogue -------------------------------------------------------------------------------
 
 

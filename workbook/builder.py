@@ -14,6 +14,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from workbook import fingerprint
 from workbook import layout as L
 from workbook.files import MARKER
 from workbook.spec import Kind
@@ -91,6 +92,7 @@ def write_workbook(lay: L.Layout, path) -> None:
     wb.properties.creator = "CEO Model"
     wb.properties.keywords = MARKER
     wb.properties.title = "CEO Model"
+    fingerprint.stamp(wb)  # what was typed, so a rebuild can tell a person's edits (workbook/fingerprint.py)
     wb.save(path)
 
 

@@ -1,4 +1,4 @@
-"""Safe file handling: atomic writes, and never overwriting a workbook we did not build."""
+"""Safe file handling: atomic writes; never overwriting a workbook we did not build or one edited since."""
 
 from __future__ import annotations
 
@@ -31,8 +31,20 @@ def built_by_us(path: Path) -> bool:
 
 
 def check_overwrite(path: Path, force: bool) -> None:
-    if path.exists() and not force and not built_by_us(path):
+    """Refuse to replace a file we did not build, or one a person edited since we built it (unless ``force``)."""
+    if not path.exists() or force:
+        return
+    if not built_by_us(path):
         raise RefusedOverwrite(f"{path} exists and was not built by CEO Model; use --force to replace it")
+    from workbook.fingerprint import edit_status
+    from workbook.safety import UnreadableWorkbook
+
+    try:
+        status = edit_status(path)
+    except UnreadableWorkbook as exc:
+        raise RefusedOverwrite(f"{path} cannot be read to rule out edits ({exc}); use --force to replace it") from None
+    if status:
+        raise RefusedOverwrite(f"{path}: {status}")
 
 
 @contextlib.contextmanager

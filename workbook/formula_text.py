@@ -126,10 +126,22 @@ def _join(text: str, operand) -> str:
     if items is None:
         return re.sub(r"\s+", "", text).upper()
     out = []
-    for t in items:
+    skip_close = False
+    for i, t in enumerate(items):
         if t.type == Token.WSPACE:
             continue
-        if t.type == Token.OPERAND and t.subtype == Token.RANGE:
+        if skip_close:  # the ")" of TRUE() / FALSE()
+            skip_close = False
+            continue
+        if (
+            t.type == Token.FUNC
+            and t.subtype == Token.OPEN
+            and _function(t.value) in _LOGICAL
+            and _next_is_close(items, i)
+        ):
+            out.append(_function(t.value))  # TRUE() and TRUE are one value; LibreOffice writes the former
+            skip_close = True
+        elif t.type == Token.OPERAND and t.subtype == Token.RANGE:
             out.append(operand(t.value))
         elif t.type == Token.OPERAND and t.subtype == Token.TEXT:
             out.append(t.value)
@@ -142,6 +154,14 @@ def _join(text: str, operand) -> str:
     return "=" + "".join(out)
 
 
+_LOGICAL = frozenset({"TRUE", "FALSE"})
+
+
+def _next_is_close(items: tuple[Token, ...], i: int) -> bool:
+    following = next((t for t in items[i + 1 :] if t.type != Token.WSPACE), None)
+    return following is not None and following.type == Token.FUNC and following.subtype == Token.CLOSE
+
+
 def _number(value: str) -> str:
     try:
         number = float(value)
@@ -151,7 +171,10 @@ def _number(value: str) -> str:
 
 
 def normalised(text: str, renames: dict[str, str] | None = None) -> str:
-    """Comparable text: no spaces, upper case outside strings, no ``$``, no ``_xlfn.`` prefixes, sheets unquoted."""
+    """Comparable text: no spaces, upper case outside strings, no ``$``, no ``_xlfn.`` prefixes, sheets unquoted.
+
+    ``TRUE()``/``FALSE()`` become ``TRUE``/``FALSE``; numbers are written one way (``1.0`` = ``1``).
+    """
     renames = renames or {}
 
     def operand(value: str) -> str:
@@ -195,3 +218,50 @@ def r1c1(text: str, row: int, column: int, renames: dict[str, str] | None = None
         return prefix + up
 
     return _join(str(text), operand)
+
+
+def move_rows(text: str, own_sheet: str, moved) -> str:
+    """``text`` with its row numbers moved as rows were inserted or deleted, as Excel moves them.
+
+    ``moved(sheet, row, end, column)`` gives the new number of ``row`` on ``sheet``
+    (in ``column``, the range's first) or None when it is gone; ``end`` is None for a single cell, False for the first row of
+    a range and True for its last (a range shrinks over deleted rows). A reference
+    to a gone cell becomes ``#REF!``; defined names are left as they are.
+    """
+    items = tokens(text)
+    if items is None:
+        return text
+
+    def row(sheet: str, number: str, end: bool | None, column: int = 1) -> str | None:
+        new = moved(sheet, int(number), end, column)
+        return None if new is None else str(new)
+
+    def operand(value: str) -> str:
+        sheet, rest = split_sheet(value)
+        target = sheet if sheet is not None else own_sheet
+        prefix = value[: len(value) - len(rest)]
+        m = _CELLS.match(rest.upper())
+        if m:
+            column = column_index_from_string(m[2])
+            first = row(target, m[4], False if m[6] else None, column)
+            if not m[6]:
+                return "#REF!" if first is None else prefix + f"{m[1]}{m[2]}{m[3]}{first}"
+            last = row(target, m[8], True, column)
+            if first is None or last is None or int(first) > int(last):
+                return "#REF!"
+            return prefix + f"{m[1]}{m[2]}{m[3]}{first}:{m[5]}{m[6]}{m[7]}{last}"
+        m = _ROWS.match(rest.upper())
+        if m:
+            first, last = row(target, m[2], end=False), row(target, m[4], end=True)
+            if first is None or last is None:
+                return "#REF!"
+            return prefix + f"{m[1]}{first}:{m[3]}{last}"
+        return value
+
+    out = ["="]
+    for t in items:
+        if t.type == Token.OPERAND and t.subtype == Token.RANGE:
+            out.append(operand(t.value))
+        else:
+            out.append(t.value)
+    return "".join(out)

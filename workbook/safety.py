@@ -15,7 +15,10 @@ one-line :class:`UnreadableWorkbook` message:
   cell beyond row :data:`MAX_ROW` or column :data:`MAX_COLUMN`, or used ranges
   of more than :data:`MAX_AREA` cells in total (the ``formulas`` engine visits
   every cell of each sheet's used range, so two far-apart cells cost as much
-  as a full sheet: 2 million cells took 90 s and 2.8 GB to recalculate);
+  as a full sheet: 2 million cells took 90 s and 2.8 GB to recalculate) — counting
+  only cells that hold a value or formula (and their rows), since applications
+  write empty formatted rows (LibreOffice: row 1,048,576 after a row delete);
+- more than :data:`MAX_ELEMENTS` rows and cells, empty ones included;
 - more than :data:`MAX_FORMULAS` formulas (the engine would take minutes);
 - a formula longer than Excel's own limit of 8,192 characters.
 
@@ -39,8 +42,11 @@ MAX_PACKAGE_BYTES = 200 * 1024 * 1024  # uncompressed total of all parts
 MAX_PART_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 200  # decompressed ÷ compressed, per part above 1 MB
 MAX_PARTS = 10_000
-MAX_CELLS = 100_000  # cells in all sheets together; the CEO model has about 6,000
-MAX_ROWS = 100_000  # <row> elements in all sheets together
+MAX_CELLS = 100_000  # cells holding a value or formula, in all sheets together; the CEO model has about 6,000
+MAX_ROWS = 100_000  # rows with such a cell, in all sheets together
+MAX_ELEMENTS = (
+    200_000  # <row> and <c> elements, empty (formatting-only) ones included: openpyxl keeps one object per row
+)
 MAX_FORMULAS = 25_000  # the engine needs about 4 ms per formula (15,747 took 61 s): room for 1,500+ placements; the model has 1,500
 MAX_ROW = 100_000  # last row a cell may be in
 MAX_COLUMN = 16_384  # XFD, Excel's last column
@@ -67,6 +73,7 @@ class PackageInfo:
     rows: int = 0
     area: int = 0  # cells in the used ranges of all sheets
     formulas: int = 0
+    elements: int = 0  # <row> and <c> elements, empty ones included
 
     @property
     def has_macros(self) -> bool:
@@ -205,6 +212,8 @@ class _Target:
         self.where = ""
         self.row = 0
         self.column = 0
+        self.row_counted = False
+        self.in_cell = self.cell_filled = False
         self.bounds = [MAX_ROW + 1, 0, MAX_COLUMN + 1, 0]  # min row, max row, min col, max col
 
     def fail(self, message: str) -> None:
@@ -216,21 +225,24 @@ class _Target:
         local = tag.rpartition("}")[2]
         info = self.scan.info
         if self.kind == "sheet":
+            if local in ("row", "c"):
+                info.elements += 1
+                if info.elements > MAX_ELEMENTS:
+                    self.fail(
+                        f"more than {MAX_ELEMENTS:,} rows and cells, even empty ones, in its sheets ({self.part}); "
+                        "refusing to load it"
+                    )
             if local == "row":
-                info.rows += 1
-                if info.rows > MAX_ROWS:
-                    self.fail(f"more than {MAX_ROWS:,} rows in its sheets ({self.part}); refusing to load it")
                 r = attrib.get("r")
                 self.row = int(r) if r and r.isdigit() else self.row + 1
                 self.column = 0
-                if self.row > MAX_ROW:
-                    self.fail(f"{self.part} has a row at {self.row:,}, beyond the limit of {MAX_ROW:,} rows")
+                self.row_counted = False
             elif local == "c":
-                info.cells += 1
-                if info.cells > MAX_CELLS:
-                    self.fail(f"more than {MAX_CELLS:,} cells in its sheets ({self.part}); refusing to load it")
-                self.locate(attrib.get("r"))
-            elif local == "f":
+                self.position(attrib.get("r"))
+                self.in_cell, self.cell_filled = True, False
+            elif local in ("v", "f", "is") and self.in_cell:
+                self.cell_filled = True
+            if local == "f":
                 self.text, self.length = [], 0
                 info.formulas += 1
                 if info.formulas > MAX_FORMULAS:
@@ -241,7 +253,7 @@ class _Target:
             self.text, self.length = [], 0
             self.where = f"defined name {attrib.get('name', '?')}"
 
-    def locate(self, ref: str | None) -> None:
+    def position(self, ref: str | None) -> None:
         m = _CELL_REF.match(ref or "")
         if m:
             column = 0
@@ -251,6 +263,23 @@ class _Target:
         else:
             self.column += 1
         self.where = ref or f"row {self.row}"
+
+    def filled_cell(self) -> None:
+        """A cell holding a value or formula: count it (and its row) and check where it is.
+
+        Empty cells and rows (formatting only, such as the styled row 1,048,576
+        LibreOffice writes after a row is deleted) are not counted: they cost
+        neither the loaders nor the engine anything.
+        """
+        info = self.scan.info
+        info.cells += 1
+        if info.cells > MAX_CELLS:
+            self.fail(f"more than {MAX_CELLS:,} cells in its sheets ({self.part}); refusing to load it")
+        if not self.row_counted:
+            self.row_counted = True
+            info.rows += 1
+            if info.rows > MAX_ROWS:
+                self.fail(f"more than {MAX_ROWS:,} rows in its sheets ({self.part}); refusing to load it")
         if self.row > MAX_ROW:
             self.fail(f"{self.part} has a cell at row {self.row:,}, beyond the limit of {MAX_ROW:,} rows")
         if self.column > MAX_COLUMN:
@@ -281,9 +310,13 @@ class _Target:
         self.text.append(text)
 
     def end(self, tag: str) -> None:
+        local = tag.rpartition("}")[2]
+        if local == "c" and self.in_cell:
+            self.in_cell = False
+            if self.cell_filled:
+                self.filled_cell()
         if self.text is None:
             return
-        local = tag.rpartition("}")[2]
         if local not in ("f", "definedName"):
             return
         text = "".join(self.text)

@@ -17,6 +17,7 @@ Constants allowed in formulas (A004): 0, 1 and 2 — as in ``IF(x,1,0)``,
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -39,6 +40,7 @@ from workbook.existing import (
     read_inputs,
 )
 from workbook.layout import CHECK, INPUT, LINK, Layout, build_layout
+from workbook.rows import RowMap, align
 from workbook.safety import UnreadableWorkbook
 from workbook.spec import Kind
 from workbook.template import FLAVOURS, template
@@ -51,10 +53,12 @@ RULES: dict[str, tuple[str, str]] = {
     "S002": (ERROR, "a defined name is missing or points elsewhere than the template says"),
     "S003": (ERROR, "the Placements table is missing, resized or has data outside it"),
     "S004": (INFO, "a sheet that is not part of the template (audited, not compared)"),
+    "S005": (INFO, "rows a person inserted into (or blank rows deleted from) a template sheet; the rest is compared"),
     "I001": (ERROR, "a calculation's formula was replaced by a constant or deleted (hard-code)"),
     "I002": (ERROR, "a formula differs from the template's"),
     "I003": (ERROR, "a formula is inconsistent with the rest of its line item (R1C1)"),
     "I004": (ERROR, "a required input is empty (formulas use it)"),
+    "I005": (WARNING, "a row inserted through an input block added an empty entry to it"),
     "N001": (ERROR, "an input of the wrong type (text or TRUE/FALSE where a number or date belongs)"),
     "N002": (ERROR, "an input outside its validation range (Min/Max)"),
     "N003": (ERROR, "an input that must be a whole number is not"),
@@ -68,6 +72,7 @@ RULES: dict[str, tuple[str, str]] = {
     "A006": (ERROR, "manual calculation mode (figures go stale when inputs change)"),
     "A007": (ERROR, "a circular reference"),
     "A008": (WARNING, "macros or other active content (never run by this tool)"),
+    "A009": (ERROR, "the add-in's functions show #NAME?: the add-in was not loaded when the file was last calculated"),
     "O001": (ERROR, "after recalculation the Checks total is not 0"),
 }
 
@@ -181,6 +186,8 @@ class _Validator:
         self.findings: list[Finding] = []
         self.renames: dict[str, str] = {}  # actual sheet name -> template sheet name
         self.actual: dict[str, str] = {}  # template sheet name -> actual sheet name (present sheets only)
+        self.rowmaps: dict[str, RowMap] = {}  # template sheet name -> where its rows are (sheets whose rows moved)
+        self.fixed_columns: dict[str, set[int]] = {}  # columns of input blocks already read at the file's size
 
     def add(self, rule: str, sheet: str | None, cell: str | None, message: str) -> None:
         self.findings.append(Finding(RULES[rule][0], rule, sheet, cell, message))
@@ -198,6 +205,15 @@ class _Validator:
         self.sheets()
         ours = bool(self.actual)
         if ours:
+            self.locate_rows()
+            pruned = self.without_inserted_entries(sheets)
+            if pruned is not None:  # compare with the blocks as built; the empty entries are reported (I005)
+                self.lay = build_layout(flavour, pruned)
+                self.rowmaps.clear()
+                self.fixed_columns.clear()
+                self.__dict__.pop("_signatures", None)
+                self.findings = [f for f in self.findings if f.rule != "S005"]
+                self.locate_rows()
             self.names()
             self.table()
             self.template_formulas()
@@ -275,8 +291,10 @@ class _Validator:
 
     def names(self) -> None:
         book = self.book
-        for name, ref in self.lay.names.items():
-            sheet, cells = parse_ref(ref)
+        for name, template_ref in self.lay.names.items():
+            sheet, _ = parse_ref(template_ref)
+            ref = self.moved_ref(sheet, template_ref)
+            cells = ref.rsplit("!", 1)[1].replace("$", "")
             first = cells.split(":")[0]
             where_sheet = self.actual.get(sheet, sheet)
             expected = self.canonical(ref)
@@ -323,10 +341,11 @@ class _Validator:
         return f"{sheet.upper()}!{rest.replace('$', '').upper()}"
 
     def table(self) -> None:
-        for sheet, name, ref in self.lay.tables:
+        for sheet, name, template_ref in self.lay.tables:
             ws = self.ws(sheet)
             if ws is None:
                 continue
+            ref = self.moved_ref(sheet, template_ref).replace("$", "")
             where = self.actual[sheet]
             top = ref.split(":")[0]
             table = ws.tables.get(name)
@@ -341,9 +360,10 @@ class _Validator:
             elif table.ref.replace("$", "") != ref:
                 self.add("S003", where, top, f"the Excel table {name} spans {table.ref}; the template has {ref}")
             c1, r1, c2, r2 = range_boundaries(ref)
+            template_r1 = range_boundaries(template_ref)[1]
             for c in range(c1, c2 + 1):
                 head = f"{get_column_letter(c)}{r1}"
-                expected = self.lay.cells[sheet][head].value
+                expected = self.lay.cells[sheet][f"{get_column_letter(c)}{template_r1}"].value
                 if ws[head].value != expected:
                     self.add(
                         "S003",
@@ -366,6 +386,188 @@ class _Validator:
                     f"{len(rows)} row(s) of data below the Placements table (rows {rows[0]}–{rows[-1]}): "
                     f"formulas count rows {r1 + 1}–{r2} only, so these placements are ignored",
                 )
+
+    # -- rows a person inserted or deleted ----------------------------------------------
+    def locate_rows(self) -> None:
+        """Align the rows of each template sheet whose names or table moved; report rows that are not ours."""
+        for sheet in self.lay.sheet_order:
+            if sheet not in self.actual or not self.rows_moved(sheet):
+                continue
+            self.fixed_columns[sheet] = self.adapted_columns(sheet)
+            found = align(self.template_signatures(sheet), self.actual_signatures(sheet))
+            if found.identity:
+                continue
+            self.rowmaps[sheet] = found
+            parts = []
+            if found.inserted:
+                parts.append(f"row(s) {_rows(found.inserted)} were inserted: they are audited, not compared")
+            signatures = self.template_signatures(sheet)
+            blank = [r for r in found.deleted if not signatures[r - 1]]
+            labels = [r for r in found.deleted if signatures[r - 1] and all(v != "=" for _, v in signatures[r - 1])]
+            if blank:
+                parts.append(f"blank template row(s) {_rows(blank)} were deleted")
+            if labels:
+                parts.append(f"template row(s) {_rows(labels)}, holding labels only, were deleted")
+            if parts:
+                self.add(
+                    "S005",
+                    self.actual[sheet],
+                    None,
+                    f"sheet '{self.actual[sheet]}': {'; '.join(parts)}; the template's cells were found where the "
+                    "rows moved them",
+                )
+
+    def without_inserted_entries(self, sheets: tuple) -> tuple | None:
+        """The template's sheets without the empty entries that rows inserted on Inputs added to its blocks.
+
+        The expected layout reads each block at the size its name has in the file
+        (:func:`workbook.existing.read_inputs`); a row inserted across the sheet
+        grows every block it crosses by an empty entry, which would make the
+        template expect one more entry (and one more line item) than was built.
+        Each such entry is reported once (I005), and the blocks are compared as built.
+        """
+        found = self.rowmaps.get("Inputs")
+        if found is None or not found.inserted:
+            return None
+        from workbook.spec import InputBlock
+
+        ws = self.ws("Inputs")
+        inserted = sorted(found.inserted)
+        out, changed = [], False
+        for sheet in sheets:
+            if sheet.name != "Inputs":
+                out.append(sheet)
+                continue
+            parts = []
+            for part in sheet.parts:
+                dest = name_destination(self.book, part.name) if isinstance(part, InputBlock) else None
+                if dest and dest[0] == self.actual["Inputs"]:
+                    c1, r1, c2, r2 = range_boundaries(dest[1])
+                    drop = [
+                        r
+                        for r in inserted
+                        if r1 <= r <= r2 and all(_empty(ws.cell(r, c).value) for c in range(c1, c2 + 1))
+                    ]
+                    if drop and len(drop) < len(part.rows) and len(part.rows) == r2 - r1 + 1:
+                        part = dataclasses.replace(
+                            part, rows=tuple(x for i, x in enumerate(part.rows) if r1 + i not in drop)
+                        )
+                        changed = True
+                        self.add(
+                            "I005",
+                            self.actual["Inputs"],
+                            f"{get_column_letter(c1)}{drop[0]}",
+                            f"{part.title}: inserted row(s) {_rows(drop)} added an empty entry to {part.name} "
+                            f"({dest[1]}); formulas over the block now include it — fill it in or delete the row",
+                        )
+                parts.append(part)
+            out.append(dataclasses.replace(sheet, parts=tuple(parts)))
+        return tuple(out) if changed else None
+
+    def rows_moved(self, sheet: str) -> bool:
+        """Whether a defined name or table of the template on ``sheet`` is elsewhere in the file."""
+        for name, ref in self.lay.names.items():
+            target = parse_ref(ref)
+            if not target or target[0] != sheet:
+                continue
+            defined = self.book.defined_names.get(name)
+            if defined is None:
+                continue
+            if "#REF!" in (defined.attr_text or "").upper():
+                return True
+            found = parse_ref(defined.attr_text or "")
+            if found and found[0] == self.actual[sheet] and found[1] != target[1]:
+                return True
+        ws = self.ws(sheet)
+        for tsheet, name, ref in self.lay.tables:
+            table = ws.tables.get(name) if tsheet == sheet else None
+            if table is not None and table.ref.replace("$", "") != ref:
+                return True
+        return False
+
+    def adapted_columns(self, sheet: str) -> set[int]:
+        """Columns of input blocks whose size the expected layout already took from the file (see
+        :func:`workbook.existing.read_inputs`): their rows are where the layout has them."""
+        columns: set[int] = set()
+        for name, ref in self.lay.names.items():
+            target = parse_ref(ref)
+            if not target or target[0] != sheet or ":" not in target[1]:
+                continue
+            c1, r1, c2, r2 = range_boundaries(target[1])
+            if r1 == r2 or self.lay.cells[sheet].get(target[1].split(":")[0]) is None:
+                continue
+            if self.lay.cells[sheet][target[1].split(":")[0]].role != INPUT:
+                continue
+            found = name_destination(self.book, name)
+            if found and found[0] == self.actual[sheet] and found[1] == target[1]:
+                columns.update(range(c1, c2 + 1))
+        return columns
+
+    def template_signatures(self, sheet: str) -> list[tuple]:
+        cache = self.__dict__.setdefault("_signatures", {})
+        if sheet not in cache:
+            rows: dict[int, list] = defaultdict(list)
+            fixed = self.fixed_columns.get(sheet, set())
+            for ref, spec in self.lay.cells[sheet].items():
+                row, col = _position(ref)
+                if col in fixed:
+                    continue
+                value = spec.value
+                if isinstance(value, str) and value.startswith("="):
+                    rows[row].append((col, "="))
+                elif isinstance(value, str) and value.strip():  # labels, and text inputs as built
+                    rows[row].append((col, value))
+            last = max(rows, default=0)
+            cache[sheet] = [tuple(sorted(rows.get(r, ()))) for r in range(1, last + 1)]
+        return cache[sheet]
+
+    def actual_signatures(self, sheet: str) -> list[tuple]:
+        ws = self.ws(sheet)
+        rows: dict[int, list] = defaultdict(list)
+        fixed = self.fixed_columns.get(sheet, set())
+        for (row, col), cell in ws._cells.items():
+            if col in fixed:
+                continue
+            if is_formula(cell):
+                rows[row].append((col, "="))
+            elif isinstance(cell.value, str) and cell.value.strip():
+                rows[row].append((col, cell.value))
+        last = max(rows, default=0)
+        return [tuple(sorted(rows.get(r, ()))) for r in range(1, last + 1)]
+
+    def at(self, sheet: str, ref: str) -> str | None:
+        """Where the template's cell ``ref`` of ``sheet`` is in the file (None: its row was deleted)."""
+        found = self.rowmaps.get(sheet)
+        if found is None:
+            return ref
+        letters, row = coordinate_from_string(ref)
+        if column_index_from_string(letters) in self.fixed_columns.get(sheet, ()):
+            return ref
+        moved = found.row(row)
+        return None if moved is None else f"{letters}{moved}"
+
+    def loc(self, sheet: str, ref: str) -> str:
+        """:meth:`at`, or the template's own ``ref`` when its row was deleted (to name it in a finding)."""
+        return self.at(sheet, ref) or ref
+
+    def moved(self, sheet: str, row: int, end: bool | None, column: int) -> int | None:
+        sheet = self.renames.get(sheet, sheet)
+        found = self.rowmaps.get(sheet)
+        if found is None or column in self.fixed_columns.get(sheet, ()):
+            return row
+        return found.row(row, end)
+
+    def expected(self, sheet: str, formula: str) -> str:
+        """The template's formula as it reads after the file's rows moved (Excel moves references with rows)."""
+        if not self.rowmaps:
+            return formula
+        return ft.move_rows(formula, sheet, self.moved)
+
+    def moved_ref(self, sheet: str, ref: str) -> str:
+        """A defined name's or table's reference (``Sheet!$A$1:$B$2`` or ``A1:B2``) after the rows moved."""
+        if sheet not in self.rowmaps:
+            return ref
+        return ft.move_rows("=" + ref, sheet, self.moved)[1:]
 
     # -- workbook settings ----------------------------------------------------------
     def workbook_settings(self) -> None:
@@ -411,14 +613,24 @@ class _Validator:
     # -- formulas ----------------------------------------------------------------
     def template_formulas(self) -> None:
         by_line: dict[str, list] = defaultdict(list)
-        for sheet, ref, spec in self.lay.formula_cells():
+        for sheet, template_ref, spec in self.lay.formula_cells():
             ws = self.ws(sheet)
             if ws is None:
                 continue
+            label = spec.label or spec.name or spec.line or template_ref
+            where = self.actual[sheet]
+            ref = self.at(sheet, template_ref)
+            if ref is None:
+                self.add(
+                    "I001",
+                    where,
+                    None,
+                    f"{label}: the row holding its formula (template {template_ref}) was deleted; the template has "
+                    f"{spec.value}",
+                )
+                continue
             cell = ws[ref]
             text = formula_text(cell)
-            label = spec.label or spec.name or spec.line or ref
-            where = self.actual[sheet]
             if text is None:
                 if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
                     what = "was deleted (the cell is empty)"
@@ -431,7 +643,7 @@ class _Validator:
                     f"{label}: the formula {what}; the template has {spec.value} — it no longer follows the inputs",
                 )
                 continue
-            by_line[spec.line or f"{sheet}!{ref}"].append((sheet, ref, spec, text))
+            by_line[spec.line or f"{sheet}!{template_ref}"].append((sheet, ref, spec, text))
         for line, cells in by_line.items():
             self.line_item(line, cells)
 
@@ -440,9 +652,12 @@ class _Validator:
         consistent_cells = [c for c in cells if c[2].role != LINK]
         if len(consistent_cells) >= 2:
             forms = {}
-            for _sheet, ref, spec, text in consistent_cells:
+            for sheet, ref, spec, text in consistent_cells:
                 row, col = _position(ref)
-                forms[ref] = (ft.r1c1(text, row, col, self.renames), ft.r1c1(spec.value, row, col))
+                forms[ref] = (
+                    ft.r1c1(text, row, col, self.renames),
+                    ft.r1c1(self.expected(sheet, spec.value), row, col),
+                )
             counts = Counter(actual for actual, _ in forms.values())
             template_form = next(iter(forms.values()))[1]
             reference = max(counts, key=lambda form: (counts[form], form == template_form))
@@ -460,7 +675,8 @@ class _Validator:
         differing = [
             (sheet, ref, spec, text)
             for sheet, ref, spec, text in cells
-            if ref not in inconsistent and ft.normalised(text, self.renames) != ft.normalised(spec.value)
+            if ref not in inconsistent
+            and ft.normalised(text, self.renames) != ft.normalised(self.expected(sheet, spec.value))
         ]
         if not differing:
             return
@@ -527,9 +743,13 @@ class _Validator:
             if spec.role == INPUT and sheet != "Placements"
         }
 
-    def input_value(self, sheet: str, ref: str):
-        """(value, formula text or None) of an input cell; a formula's cached value stands for the value."""
+    def input_value(self, sheet: str, template_ref: str):
+        """(value, formula text or None) of the input cell at ``template_ref``; a formula's cached value stands
+        for the value; (None, None) when its row was deleted."""
         ws = self.ws(sheet)
+        ref = self.at(sheet, template_ref)
+        if ref is None:
+            return None, None
         cell = ws[ref]
         text = formula_text(cell)
         if text is None:
@@ -541,6 +761,7 @@ class _Validator:
             if self.ws(sheet) is None:
                 continue
             value, text = self.input_value(sheet, ref)
+            ref = self.loc(sheet, ref)
             if text is None and _empty(value):
                 users = graph.users_of(self.actual[sheet], ref)
                 use = (
@@ -563,6 +784,7 @@ class _Validator:
         spec = self.lay.cells[v.sheet].get(ref)
         label = spec.label if spec and spec.label else v.label
         value, text = self.input_value(v.sheet, ref)
+        ref = self.loc(v.sheet, ref)
         if text is not None:
             self.add(
                 "N005",
@@ -623,7 +845,7 @@ class _Validator:
                 self.add(
                     "I004",
                     where,
-                    f"{at}{row}",
+                    self.loc("Placements", f"{at}{row}"),
                     f"placement {row - first + 1} has no {' or '.join(missing)}: the row is incomplete, "
                     "its commission and warrants are not computed and the Checks sheet flags it",
                 )
@@ -643,7 +865,7 @@ class _Validator:
                 self.add(
                     "N004",
                     where,
-                    f"B{row}",
+                    self.loc("Placements", f"B{row}"),
                     f"placement {row - first + 1} takes cumulative gross sales to ${total:,.2f}, beyond the programme "
                     f"maximum of ${maximum:,.2f} (the largest To of the commission schedule)",
                 )
@@ -687,6 +909,7 @@ class _Validator:
                     value = computed.get((ws.title, f"{get_column_letter(column)}{row}"), value)
                 if isinstance(value, str) and (value.upper() in ERROR_VALUES or cell.data_type == "e"):
                     errors[(ws.title, row, column)] = value
+        self.missing_addin(graph, errors)
         already = {(f.sheet, f.cell) for f in self.findings if f.rule == "A001"}
         reported = 0
         for node in sorted(errors, key=lambda n: (n[0], n[1], n[2])):
@@ -712,6 +935,37 @@ class _Validator:
             sheet, row, col = min(errors)
             self.add("A001", sheet, f"{get_column_letter(col)}{row}", f"the cell shows {errors[(sheet, row, col)]}")
 
+    def missing_addin(self, graph: _Graph, errors: dict) -> None:
+        """One A009 finding for all cells calling the add-in that show #NAME?; they leave ``errors`` (no A001 each)."""
+        from udfs import EXCEL_FUNCTIONS
+
+        cells = [
+            node
+            for node, value in errors.items()
+            if value.upper() == "#NAME?"
+            and not EXCEL_FUNCTIONS.keys().isdisjoint(ft.functions(graph.formulas.get(node) or ""))
+        ]
+        if not cells:
+            return
+        for node in cells:
+            del errors[node]
+        spread = set()
+        for node in cells:
+            spread |= graph.dependents(node, errors)
+        for node in spread:  # errors that only follow from the missing functions
+            del errors[node]
+        sheet, row, col = min(cells)
+        self.add(
+            "A009",
+            sheet,
+            f"{get_column_letter(col)}{row}",
+            f"{len(cells)} cell(s) calling the add-in's functions (CEO_FEE, …) show #NAME? ({len(spread)} more depend "
+            "on them): the "
+            "application that last calculated this file did not have the CEO add-in loaded. Install the add-in "
+            "(xlwings in Excel, the CEO extension in LibreOffice) and recalculate, or use the native flavour "
+            "(build.py --flavour native), which needs no add-in",
+        )
+
     # -- outcome --------------------------------------------------------------------
     def outcome(self) -> dict | None:
         total_ref = self.lay.names.get("ChecksTotal", "")
@@ -735,7 +989,7 @@ class _Validator:
             for cref, spec in cells.items():
                 if spec.role != CHECK or spec.name == "ChecksTotal":
                     continue
-                value = values.get((self.actual.get(tsheet, tsheet), cref))
+                value = values.get((self.actual.get(tsheet, tsheet), self.loc(tsheet, cref)))
                 if value in (0, None):
                     continue
                 if spec.line and spec.line.startswith("InputFlag."):
@@ -747,6 +1001,17 @@ class _Validator:
             detail += f"; invalid inputs: {', '.join(flags[:8])}{', …' if len(flags) > 8 else ''}"
         self.add("O001", sheet, ref, f"Checks total is {_shown(total)} after recalculation. Failing: {detail}")
         return values
+
+
+def _rows(rows: list[int]) -> str:
+    """``[3, 4, 5, 9]`` as ``3–5, 9``."""
+    spans: list[list[int]] = []
+    for r in sorted(rows):
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    return ", ".join(f"{a}–{b}" if b > a else f"{a}" for a, b in spans)
 
 
 def _clip(text: str | None, n: int = 90) -> str:

@@ -1,0 +1,131 @@
+"""Have real LibreOffice edit and re-save workbooks, as a person would: one process for many files.
+
+LibreOffice's Python bridge (``uno``) belongs to the system interpreter, not
+the project's virtualenv, so :func:`edit_and_save` starts ``soffice`` with a
+private profile listening on a named pipe and runs :mod:`workbook.lo_uno_script`
+with that interpreter (``CEO_UNO_PYTHON``, default ``/usr/bin/python3``).
+``extensions`` (``.oxt`` files, e.g. the CEO add-in) are installed into the
+private profile first with ``unopkg``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook.libreoffice import TIMEOUT_SECONDS, LibreOfficeError, executable
+
+SCRIPT = Path(__file__).with_name("lo_uno_script.py")
+
+
+@dataclass
+class Job:
+    """Open ``source``, apply ``edits`` (see :mod:`workbook.lo_uno_script`), save as .xlsx to ``target``.
+
+    ``recalculate``: recalculate every formula before saving (Data > Calculate >
+    Recalculate Hard), so the file holds LibreOffice's own values, not ours.
+    """
+
+    source: Path
+    target: Path
+    edits: list[dict] = field(default_factory=list)
+    recalculate: bool = True
+
+
+def uno_python() -> str | None:
+    """An interpreter that can ``import uno``, or None."""
+    candidate = os.environ.get("CEO_UNO_PYTHON") or "/usr/bin/python3"
+    if not shutil.which(candidate):
+        return None
+    try:
+        run = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return candidate if run.returncode == 0 else None
+
+
+def available() -> bool:
+    return executable() is not None and uno_python() is not None
+
+
+def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list[Path]:
+    """Run every job in one LibreOffice process; raise :class:`LibreOfficeError` naming the first that failed."""
+    exe, python = executable(), uno_python()
+    if exe is None or python is None:
+        raise LibreOfficeError("LibreOffice (soffice) with its Python bridge (python3-uno) is not installed")
+    with tempfile.TemporaryDirectory(prefix="ceo_lo_uno_") as tmp:
+        profile = Path(tmp) / "profile"
+        env = {**os.environ, "HOME": tmp}
+        user_installation = f"-env:UserInstallation={profile.as_uri()}"
+        for oxt in extensions:
+            unopkg = Path(exe).resolve().with_name("unopkg")
+            subprocess.run(
+                [str(unopkg), "add", "--suppress-license", user_installation, str(oxt)],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+                env=env,
+                check=True,
+            )
+        spec = Path(tmp) / "jobs.json"
+        spec.write_text(
+            json.dumps(
+                [
+                    {
+                        "source": str(Path(j.source).resolve()),
+                        "target": str(Path(j.target).resolve()),
+                        "edits": j.edits,
+                        "recalculate": j.recalculate,
+                    }
+                    for j in jobs
+                ]
+            ),
+            encoding="utf-8",
+        )
+        pipe = f"ceo_{uuid.uuid4().hex}"
+        office = subprocess.Popen(
+            [
+                exe,
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nolockcheck",
+                "--nodefault",
+                "--nologo",
+                user_installation,
+                f"--accept=pipe,name={pipe};urp;",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        try:
+            run = subprocess.run(
+                [python, str(SCRIPT), pipe, str(spec)],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+                env=env,
+                check=False,
+            )
+            office.wait(timeout=60)
+        except subprocess.TimeoutExpired as exc:
+            raise LibreOfficeError(
+                f"LibreOffice took longer than {TIMEOUT_SECONDS}s editing {len(jobs)} file(s)"
+            ) from exc
+        finally:
+            if office.poll() is None:
+                office.kill()
+                office.wait()
+    results = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
+    failed = [r for r in results if not r.get("ok")]
+    if run.returncode != 0 or failed or len(results) != len(jobs):
+        detail = failed[0]["error"] if failed else (run.stderr or run.stdout).strip()[-300:]
+        raise LibreOfficeError(f"LibreOffice could not edit and save the workbooks: {detail}")
+    return [Path(j.target) for j in jobs]
