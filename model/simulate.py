@@ -365,6 +365,7 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
             trace_shares[:, day] = shares[:traced]
             trace_gross[:, day] = cum[:traced]
 
+    cum = round_half_up(cum, 2)  # a sum of whole cents, less float noise (never above the maximum)
     gross_total = np.minimum(cum, maximum)
     commission = np.asarray(model_fee(gross_total, schedule), dtype=np.float64).reshape(n)
     total = np.asarray(
@@ -682,8 +683,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         check_terms(terms, sim)
     except CEOModelError as exc:
-        flag = f"--{exc.argument.replace('_', '-')}" if exc.argument in _FLAGS else exc.argument
-        print(f"{prog}: argument {flag}: {exc.rule}", file=sys.stderr)
+        if exc.argument.startswith("terms."):
+            where = f"--terms: {exc.argument.removeprefix('terms.')}"
+        else:
+            where = f"--{exc.argument.replace('_', '-')}" if exc.argument in _FLAGS else exc.argument
+        print(f"{prog}: argument {where}: {exc.rule}", file=sys.stderr)
         return 2
     except _Refused as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
