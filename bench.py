@@ -176,6 +176,70 @@ def bench_recalc() -> None:
     print("  goal: ours no slower than LibreOffice (ratio ≤ 1)")
 
 
+# --- programme simulation ---------------------------------------------------------------------------------------------
+
+SIM_PATHS = 100_000
+SIM_DAYS = 252
+
+
+def _bare_numpy_paths(paths: int, days: int, chunk: int | None, seed: int = SEED) -> float:
+    """Bare numpy: draw GBM price paths and cumulate the gross of 10,000 shares a day (no fee, no rounding)."""
+    from model.terms import PROSPECTUS
+
+    rng = np.random.default_rng(seed)
+    sd = PROSPECTUS.volatility / np.sqrt(252)
+    total = 0.0
+    step = chunk or paths
+    for start in range(0, paths, step):
+        n = min(step, paths - start)
+        z = rng.standard_normal((n, days))
+        price = PROSPECTUS.last_sale_price * np.exp(np.cumsum(-0.5 * sd * sd + sd * z, axis=1))
+        total += float(np.cumsum(10_000 * price, axis=1)[:, -1].sum())
+    return total
+
+
+@benchmark("simulate", "programme simulation: 100,000 paths × 252 days vs bare numpy; memory at 1,000,000; linearity")
+def bench_simulate() -> None:
+    import subprocess
+
+    import model
+    from model.simulate import DEFAULT_CHUNK_PATHS, Simulation, simulate
+
+    sim = Simulation(paths=SIM_PATHS, days=SIM_DAYS, seed=SEED)
+    t_sim = median_time(lambda: simulate(model.PROSPECTUS, sim), repeats=3)
+    t_bare_whole = median_time(lambda: _bare_numpy_paths(SIM_PATHS, SIM_DAYS, None), repeats=3)
+    t_bare_chunked = median_time(lambda: _bare_numpy_paths(SIM_PATHS, SIM_DAYS, DEFAULT_CHUNK_PATHS), repeats=3)
+    t_bare = min(t_bare_whole, t_bare_chunked)
+    print(f"  {SIM_PATHS:,} paths × {SIM_DAYS} days, prospectus terms, 10% of ADV, seed {SEED}; median of 3")
+    print(f"  (s) model.simulate.simulate (chunks of {DEFAULT_CHUNK_PATHS:,} paths)       {_seconds(t_sim)}")
+    print(f"  (b) bare numpy, draw paths + cumulate gross, one array     {_seconds(t_bare_whole)}")
+    print(f"  (c) bare numpy, the same in chunks of {DEFAULT_CHUNK_PATHS:,} paths          {_seconds(t_bare_chunked)}")
+    print(f"  simulation vs the faster bare numpy: {t_sim / t_bare:6.2f}× the time (goal: within 5×)")
+
+    print("  linearity in paths (one run each, 252 days):")
+    base = None
+    for paths in (25_000, 50_000, 100_000, 200_000):
+        t = median_time(lambda p=paths: simulate(model.PROSPECTUS, Simulation(paths=p, days=SIM_DAYS)), 1, 0)
+        per = t / paths * 1e6
+        base = base or per
+        print(f"    {paths:>9,} paths {_seconds(t)}   {per:6.2f} µs/path   ({per / base:4.2f}× the 25,000-path rate)")
+
+    code = (
+        "import resource, time, model\n"
+        "from model.simulate import Simulation, simulate\n"
+        "t = time.perf_counter()\n"
+        "r = simulate(model.PROSPECTUS, Simulation(paths=1_000_000, days=252))\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "
+        "r.paths.memory_usage(deep=True).sum() / 2**20)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    seconds, peak_mb, table_mb = (float(x) for x in done.stdout.split())
+    print(
+        f"  1,000,000 paths × 252 days in a fresh process: {_seconds(seconds).strip()}, peak RSS {peak_mb:,.0f} MB "
+        f"(of which per-path results {table_mb:,.0f} MB; goal: under 2 GB)"
+    )
+
+
 # --- driver ----------------------------------------------------------------------------------------------------------
 
 
