@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr
 
 from model.commission import fee as model_fee
 from model.commission import tier_fee
@@ -54,7 +55,6 @@ from model.dilution import dilution_pct, nasdaq_20pct_capacity, runway_months
 from model.errors import CEOModelError, ErrorKind
 from model.rounding import round_down, round_half_up
 from model.terms import DealTerms
-from model.warrants import warrant_value
 
 TRADING_DAYS_PER_YEAR = 252
 TRADING_DAYS_PER_MONTH = TRADING_DAYS_PER_YEAR / 12
@@ -246,6 +246,8 @@ def check_terms(terms: DealTerms, sim: Simulation) -> None:
     _real(terms.warrant_premium, "terms.warrant_premium", 0.0, None, low_open=True)
     _real(terms.warrant_term_years, "terms.warrant_term_years", 0.0, None, low_open=True)
     _real(terms.compensation_cap, "terms.compensation_cap", 0.0, 1.0)
+    _real(terms.risk_free_rate, "terms.risk_free_rate", -1.0, 1.0)
+    _real(terms.dividend_yield, "terms.dividend_yield", -1.0, 1.0)
 
 
 # --- one chunk of paths -----------------------------------------------------------------------------------------------
@@ -260,8 +262,20 @@ def warrant_values(price: np.ndarray, strike: np.ndarray, terms: DealTerms) -> n
     """Value of one agent warrant per placement: :func:`model.warrant_value`, or its σ → 0 limit at zero volatility."""
     t, r, q = terms.warrant_term_years, terms.risk_free_rate, terms.dividend_yield
     if terms.volatility > 0:
-        return np.asarray(warrant_value(price, strike, t, terms.volatility, r, q), dtype=np.float64)
+        return _bsm(price, strike, t, terms.volatility, r, q)
     return np.maximum(price * math.exp(-q * t) - strike * math.exp(-r * t), 0.0)
+
+
+def _bsm(s: np.ndarray, k: np.ndarray, t: float, v: float, r: float, q: float) -> np.ndarray:
+    """:func:`model.warrant_value`'s formula, operation for operation, without re-checking every day's arrays.
+
+    The terms were checked once (:func:`check_terms`); prices and strikes are positive by construction.
+    ``tests/test_simulate.py`` checks it equals the model bit for bit.
+    """
+    spread = np.float64(v) * np.sqrt(np.float64(t))
+    d1 = (np.log(s / k) + (np.float64(r) - q + np.float64(v) * v / 2.0) * t) / spread
+    d2 = d1 - spread
+    return s * np.exp(-np.float64(q) * t) * ndtr(d1) - k * np.exp(-np.float64(r) * t) * ndtr(d2)
 
 
 @dataclass
@@ -300,6 +314,9 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
     if history is None and not lognormal:
         fixed_cap = float(round_down(sim.adv_fraction * terms.average_daily_volume))
     traced = max(0, min(sim.trace_paths - first, n))
+    knots = np.append(schedule.starts, maximum)
+    knot_fees = tier_fee(knots, schedule)
+    burn_per_day = terms.monthly_burn / TRADING_DAYS_PER_MONTH
 
     price = np.full(n, float(terms.last_sale_price))
     cum = np.zeros(n)
@@ -340,11 +357,16 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
                 else history.volumes[pick]
             )
             cap = round_down(sim.adv_fraction * volume)
-        # What remains of the maximum buys at most this many whole shares at today's price.
-        remaining = round_half_up(maximum - cum, 2)
-        afford = round_down(remaining / price)
-        afford -= round_half_up(afford * price, 2) > remaining
-        shares = np.where(done | (price < floor), 0.0, np.minimum(cap, afford))
+        shares = np.where(done | (price < floor), 0.0, cap)
+        # What remains of the maximum buys at most `afford` whole shares at today's price. Only paths
+        # near the maximum need the count: elsewhere the volume cap is the smaller by more than 2 shares.
+        near = np.flatnonzero(maximum - cum < (cap + 2.0) * price)
+        if near.size:
+            p = price[near]
+            remaining = round_half_up(maximum - cum[near], 2)
+            afford = round_down(remaining / p)
+            afford -= round_half_up(afford * p, 2) > remaining
+            shares[near] = np.minimum(shares[near], afford)
         gross = round_half_up(shares * price, 2)
         cum += gross
         sold = shares > 0
@@ -357,8 +379,8 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
         finished = ~done & (maximum - cum < price)
         days_to_max[finished] = day + 1
         done |= finished
-        fee_now = round_half_up(tier_fee(np.minimum(cum, maximum), schedule), 2)
-        cash = terms.cash + (cum - fee_now) - terms.monthly_burn * (day + 1) / TRADING_DAYS_PER_MONTH
+        # Daily cash with the unrounded fee (the tiers are linear between knots: within half a cent).
+        cash = terms.cash + (cum - np.interp(cum, knots, knot_fees)) - burn_per_day * (day + 1)
         np.minimum(cash_min, cash, out=cash_min)
         if traced:
             trace_price[:, day] = price[:traced]
@@ -368,6 +390,8 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
     cum = round_half_up(cum, 2)  # a sum of whole cents, less float noise (never above the maximum)
     gross_total = np.minimum(cum, maximum)
     commission = np.asarray(model_fee(gross_total, schedule), dtype=np.float64).reshape(n)
+    cash = terms.cash + (cum - commission) - burn_per_day * sim.days  # the last day's cash, to the cent's fee
+    np.minimum(cash_min, cash, out=cash_min)
     total = np.asarray(
         total_compensation(gross_total, w_value, terms.expense_reimbursement, terms.retainer_allocation, schedule),
         dtype=np.float64,

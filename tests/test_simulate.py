@@ -131,11 +131,28 @@ def test_traced_paths_reproduce_the_ledger(volatile):
             ledger["Price"].to_numpy(), ledger["Warrant strike"].to_numpy(), 5.0, 0.9, 0.04, 0.0
         )
         assert row["warrant_value"] == pytest.approx(float(ledger["Warrant shares"] @ value), rel=1e-12)
+        cumulative = np.minimum(np.round(volatile.trace_gross[i], 2), 25_000_000)
+        cash = 10_000_000 + cumulative - model.fee(cumulative) - 2_300_000 * np.arange(1, 253) / 21
+        assert row["cash_min"] == pytest.approx(cash.min(), abs=0.01)
+        assert row["cash_end"] == pytest.approx(cash[-1], abs=1e-6)
         if row["max_reached"]:
             day = int(row["days_to_max"])
             assert shares[day:].sum() == 0 and 25_000_000 - row["gross"] < price[day - 1]
         else:
             assert 25_000_000 - row["gross"] >= price[-1]
+
+
+def test_warrant_values_are_the_model_bit_for_bit():
+    from model.simulate import warrant_values
+
+    rng = np.random.default_rng(1)
+    price = rng.uniform(0.5, 40, 5000)
+    strike = np.round(price * rng.uniform(0.5, 2.0, 5000), 2)
+    for vol, r, q in ((0.9, 0.04, 0.0), (0.35, 0.0, 0.02), (1.7, -0.01, 0.1)):
+        terms = model.PROSPECTUS.replace(volatility=vol, risk_free_rate=r, dividend_yield=q, warrant_term_years=3.5)
+        np.testing.assert_array_equal(
+            warrant_values(price, strike, terms), model.warrant_value(price, strike, 3.5, vol, r, q)
+        )
 
 
 def test_daily_sales_respect_volume_and_the_maximum(volatile):
