@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
+from model.args import number
 from model.commission import fee as model_fee
 from model.commission import tier_fee
 from model.compensation import total_compensation
@@ -569,7 +570,7 @@ LABELS = {
     "commission": "Commission ($)",
     "net": "Net proceeds ($)",
     "shares_sold": "Shares sold",
-    "days_to_max": "Trading days to the maximum",
+    "days_to_max": "Trading days to the maximum (blank: not reached)",
     "compensation_pct": "Agent compensation (% of gross)",
     "warrant_shares": "Agent warrant shares",
     "warrant_value": "Agent warrant value ($)",
@@ -588,7 +589,32 @@ def summary_table(summary: dict[str, object]) -> pd.DataFrame:
         [LABELS[k], summary[k]["mean"], summary[k]["p05"], summary[k]["p50"], summary[k]["p95"]] for k in SUMMARY_FIELDS
     ]
     rows += [[LABELS[k], v, None, None, None] for k, v in summary["probabilities"].items()]
-    return pd.DataFrame(rows, columns=["Measure", "Mean", "P05", "P50", "P95"])
+    return pd.DataFrame(rows, columns=["Measure", "Mean", "P05", "P50", "P95"], dtype=object)  # None stays None
+
+
+def summary_for_cells(
+    terms: DealTerms,
+    paths,
+    days=TRADING_DAYS_PER_YEAR,
+    adv_fraction=0.10,
+    drift=0.0,
+    volume_sigma=0.0,
+    seed=0,
+    max_paths: int = UDF_MAX_PATHS,
+) -> pd.DataFrame:
+    """Run a small simulation from spreadsheet values (numbers, possibly floats) and return :func:`summary_table`.
+
+    ``paths`` is limited to ``max_paths`` so that a cell answers in about a second.
+    """
+    sim = Simulation(
+        paths=int(number(paths, "paths", low=1, high=max_paths, whole=True)),
+        days=int(number(days, "days", low=1, high=10_000, whole=True)),
+        adv_fraction=number(adv_fraction, "adv_fraction", low=0.0, low_open=True, high=1.0),
+        drift=number(drift, "drift", low=-10.0, high=10.0),
+        volume_sigma=number(volume_sigma, "volume_sigma", low=0.0, high=10.0),
+        seed=int(number(seed, "seed", low=0, whole=True)),
+    )
+    return summary_table(simulate(terms, sim).summary())
 
 
 def fan_chart(result: SimulationResult, path: str | Path, which: tuple[str, ...] = ("price", "gross")) -> Path:

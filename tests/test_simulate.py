@@ -368,3 +368,19 @@ def test_command_line_process_exit_code():
         timeout=120,
     )
     assert ok.returncode == 0 and json.loads(ok.stdout)["shares_sold"]["p50"] == 100_000  # 10 days × 10,000
+
+
+def test_worksheet_function_spills_the_summary():
+    import udfs
+
+    header, *rows = udfs.ceo_simulate([[40]], [[30]], [[1.0]], None, None, [[2]], [[0, 1_000_000, 0.05]])
+    assert header == ["Measure", "Mean", "P05", "P50", "P95"]
+    table = {row[0]: row[1:] for row in rows}
+    gross, commission = table["Gross proceeds ($)"], table["Commission ($)"]
+    # 100,000 shares a day sell out a $1M programme within days; commission is 5% of it
+    assert table["P(maximum reached)"][0] == 1.0 and gross[0] > 1_000_000 - 10
+    assert commission[0] == pytest.approx(0.05 * gross[0], abs=0.01)
+    assert table["Trading days to the maximum (blank: not reached)"][2] in (2, 3)
+    assert rows[-1][2:] == [None, None, None]
+    assert udfs.ceo_simulate(10_001) == "#NUM!"
+    assert udfs.ceo_simulate(1, 1)[1][0] == "Gross proceeds ($)"

@@ -31,6 +31,7 @@ from udfs.functions import (
     ownership_pct,
     runway_months,
 )
+from udfs.simulation import ceo_simulate
 
 EXCEL_FUNCTIONS = {
     fn.__name__.upper(): fn
@@ -60,6 +61,7 @@ EXCEL_FUNCTIONS = {
         nasdaq_20pct_capacity,
         runway_months,
         ceo_placements,
+        ceo_simulate,
     )
 }
 """Excel name → function, in the order of the catalogue (SPEC §3)."""
