@@ -1,6 +1,6 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
-python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force]
+python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force] [--simulate [PATHS]]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
 --refresh rebuilds OLD with the current template, carrying every input (see
@@ -33,6 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terms", type=Path, help="JSON object of deal terms to override")
     parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
     parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs to PNG")
+    parser.add_argument(
+        "--simulate",
+        type=int,
+        nargs="?",
+        const=10_000,
+        metavar="PATHS",
+        help="add a Simulation sheet (Monte Carlo summary and fan chart; default 10,000 paths × 252 days)",
+    )
     parser.add_argument("--refresh", type=Path, metavar="OLD", help="rebuild OLD with the current template")
     parser.add_argument("-o", "--output", type=Path, metavar="NEW", help="with --refresh: where to write")
     args = parser.parse_args(argv)
@@ -45,7 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         terms = read_terms(args.terms) if args.terms else model.PROSPECTUS
         placements = read_placements(args.placements) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
+        simulation = _simulation(terms, args.simulate) if args.simulate is not None else None
         built = [build(args.out, f, terms, placements, args.force) for f in flavours]
+        if simulation is not None:
+            from workbook.simulation_sheet import add_simulation_sheet
+
+            for b in built:
+                add_simulation_sheet(b.path, b.values, simulation, str(args.terms) if args.terms else "prospectus")
     except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
@@ -61,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_picture:
         _picture(built)
     return 0
+
+
+def _simulation(terms, paths: int):
+    from model.simulate import Simulation, simulate
+
+    try:
+        return simulate(terms, Simulation(paths=paths))
+    except CEOModelError as exc:
+        raise CEOModelError(f"--simulate: {exc.argument}", exc.rule, exc.kind) from None
 
 
 def _refresh(args: argparse.Namespace) -> int:
