@@ -644,7 +644,8 @@ def fan_chart(result: SimulationResult, path: str | Path, which: tuple[str, ...]
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=8)
     fig.suptitle(
-        f"{result.sim.paths:,} paths ({values.shape[0]:,} drawn), {result.sim.adv_fraction:.0%} of daily volume",
+        f"{result.sim.paths:,} paths × {result.sim.days} trading days, {result.sim.adv_fraction:.0%} of daily volume "
+        f"(bands of the first {values.shape[0]:,} paths)",
         fontsize=10,
     )
     fig.tight_layout()
@@ -800,9 +801,9 @@ def _print_table(document: dict) -> None:
             else f"{x:,.0f}"
         )
 
-    print(f"  {'':<34} {'mean':>14} {'p05':>14} {'p50':>14} {'p95':>14}")
+    print(f"  {'':<50} {'mean':>14} {'p05':>14} {'p50':>14} {'p95':>14}")
     for row in table.itertuples(index=False):
-        print(f"  {row[0]:<34} " + " ".join(f"{shown(v):>14}" for v in row[1:]))
+        print(f"  {row[0]:<50} " + " ".join(f"{shown(v):>14}" for v in row[1:]))
     for p in document.get("plots", []):
         print(f"  fan chart: {p}")
 
