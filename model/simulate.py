@@ -40,7 +40,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -510,57 +510,66 @@ def simulate(
         raise CEOModelError("terms", f"must be DealTerms, not {type(terms).__name__}")
     check_terms(terms, sim)
     work = chunks(sim)
+    into = _Collector(terms, sim)
     if scheduler == "local":
-        results = []
         for first, count in work:
-            results.append(run_chunk(terms, sim, first, count))
-            if progress:
-                progress(_paths_in(results[-1]))
+            into.add(run_chunk(terms, sim, first, count), progress)
     elif scheduler == "dask":
-        results = _on_dask(terms, sim, work, client, progress)
+        _on_dask(terms, sim, work, client, lambda chunk: into.add(chunk, progress))
     else:
         raise CEOModelError("scheduler", f"must be local or dask, not {scheduler!r:.40}")
-    return _combine(terms, sim, results)
+    return into.result()
 
 
-def _paths_in(chunk: ChunkResult) -> int:
-    return int(chunk.columns["gross"].size)
+class _Collector:
+    """Per-path results written in place as chunks finish (in any order): one copy of the results in memory."""
+
+    def __init__(self, terms: DealTerms, sim: Simulation) -> None:
+        self.terms, self.sim = terms, sim
+        bools = {"max_reached", "compensation_cap_breach", "nasdaq_20pct_breach", "cash_out"}
+        self.columns = {c: np.empty(sim.paths, dtype=bool if c in bools else np.float64) for c in PATH_COLUMNS}
+        traced = min(sim.trace_paths, sim.paths)
+        self.traces = [np.empty((traced, sim.days)) for _ in range(3)]
+
+    def add(self, chunk: ChunkResult, progress: Callable[[int], None] | None) -> None:
+        n = int(chunk.columns["gross"].size)
+        at = slice(chunk.first_path, chunk.first_path + n)
+        for c in PATH_COLUMNS:
+            self.columns[c][at] = chunk.columns[c]
+        k = chunk.trace_price.shape[0]
+        for out, part in zip(self.traces, (chunk.trace_price, chunk.trace_shares, chunk.trace_gross), strict=True):
+            out[chunk.first_path : chunk.first_path + k] = part
+        if progress:
+            progress(n)
+
+    def result(self) -> SimulationResult:
+        frame = pd.DataFrame(self.columns, copy=False)
+        return SimulationResult(self.terms, self.sim, frame, *self.traces)
 
 
-def _on_dask(terms, sim, work, client, progress) -> list[ChunkResult]:
+def _on_dask(terms, sim, work, client, collect: Callable[[ChunkResult], None]) -> None:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise CEOModelError("scheduler", "dask needs dask[distributed]: pip install 'dask[distributed]'") from None
 
-    def gather(c) -> list[ChunkResult]:
+    def gather(c) -> None:
         t, s = c.scatter([terms, sim], broadcast=True)
         futures = [c.submit(run_chunk, t, s, first, count, pure=False) for first, count in work]
-        done = {}
         for future in as_completed(futures):
-            chunk = future.result()
-            done[chunk.first_path] = chunk
-            if progress:
-                progress(_paths_in(chunk))
+            collect(future.result())
             future.release()
-        return [done[k] for k in sorted(done)]
 
     if client is not None:
-        return gather(client)
+        gather(client)
+        return
     with (
         LocalCluster(
             n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         Client(cluster) as c,
     ):
-        return gather(c)
-
-
-def _combine(terms, sim, results: Iterable[ChunkResult]) -> SimulationResult:
-    results = list(results)
-    frame = pd.DataFrame({c: np.concatenate([r.columns[c] for r in results]) for c in PATH_COLUMNS})
-    stack = lambda attr: np.concatenate([getattr(r, attr) for r in results], axis=0)  # noqa: E731
-    return SimulationResult(terms, sim, frame, stack("trace_price"), stack("trace_shares"), stack("trace_gross"))
+        gather(c)
 
 
 # --- presentation -------------------------------------------------------------------------------------------------------
