@@ -206,11 +206,19 @@ def bench_simulate() -> None:
     from model.simulate import DEFAULT_CHUNK_PATHS, Simulation, simulate
 
     sim = Simulation(paths=SIM_PATHS, days=SIM_DAYS, seed=SEED)
-    t_sim = median_time(lambda: simulate(model.PROSPECTUS, sim), repeats=3)
-    t_bare_whole = median_time(lambda: _bare_numpy_paths(SIM_PATHS, SIM_DAYS, None), repeats=3)
-    t_bare_chunked = median_time(lambda: _bare_numpy_paths(SIM_PATHS, SIM_DAYS, DEFAULT_CHUNK_PATHS), repeats=3)
+    # Interleaved (one run of each per round, median over rounds), so a change in the machine's load
+    # during the benchmark hits all three alike.
+    fns = (
+        lambda: simulate(model.PROSPECTUS, sim),
+        lambda: _bare_numpy_paths(SIM_PATHS, SIM_DAYS, None),
+        lambda: _bare_numpy_paths(SIM_PATHS, SIM_DAYS, DEFAULT_CHUNK_PATHS),
+    )
+    rounds = [[median_time(fn, repeats=1, warmup=0) for fn in fns] for _ in range(5)]
+    t_sim, t_bare_whole, t_bare_chunked = (statistics.median(r[i] for r in rounds) for i in range(3))
     t_bare = min(t_bare_whole, t_bare_chunked)
-    print(f"  {SIM_PATHS:,} paths × {SIM_DAYS} days, prospectus terms, 10% of ADV, seed {SEED}; median of 3")
+    print(
+        f"  {SIM_PATHS:,} paths × {SIM_DAYS} days, prospectus terms, 10% of ADV, seed {SEED}; median of 5 interleaved"
+    )
     print(f"  (s) model.simulate.simulate (chunks of {DEFAULT_CHUNK_PATHS:,} paths)       {_seconds(t_sim)}")
     print(f"  (b) bare numpy, draw paths + cumulate gross, one array     {_seconds(t_bare_whole)}")
     print(f"  (c) bare numpy, the same in chunks of {DEFAULT_CHUNK_PATHS:,} paths          {_seconds(t_bare_chunked)}")

@@ -8,6 +8,7 @@ Expected figures come from the prospectus (price $4.04, ADV 100,000, the 4% / 3.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import math
 import subprocess
@@ -18,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require
 
 import model
 from model.errors import CEOModelError
@@ -221,7 +223,7 @@ def test_paths_are_independent_of_the_total_beyond_their_block():
 
 
 def test_dask_local_cluster_equals_local():
-    pytest.importorskip("dask.distributed")
+    require(importlib.util.find_spec("distributed") is not None, "dask[distributed] is not installed (test extra)")
     sim = Simulation(paths=2500, days=30, adv_fraction=0.3, seed=9, chunk_paths=1024)
     local = simulate(model.PROSPECTUS, sim)
     seen = []
