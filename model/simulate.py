@@ -129,36 +129,36 @@ class PriceHistory:
                 name, f"{path.name} needs the columns date, close, volume; missing {', '.join(missing)}"
             )
         at = {c: header.index(c) for c in ("date", "close", "volume")}
-        dates, closes, volumes = [], [], []
+        dates, closes, volumes, line = [], [], [], []
         for r, row in enumerate(rows[1:], start=2):
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) < len(header):
                 raise CEOModelError(name, f"row {r} has {len(row)} fields, the header has {len(header)}")
+            text = row[at["date"]].strip()
             try:
-                dates.append(np.datetime64(row[at["date"]].strip(), "D"))
+                day = np.datetime64(text, "D")
             except ValueError:
-                raise CEOModelError(
-                    name, f"row {r}, column date: must be a date YYYY-MM-DD, not {row[at['date']]!r:.40}"
-                ) from None
-            for col, out in (("close", closes), ("volume", volumes)):
+                day = np.datetime64("NaT")
+            if np.isnat(day):
+                raise CEOModelError(name, f"row {r}, column date: must be a date YYYY-MM-DD, not {text!r:.40}")
+            dates.append(day)
+            line.append(r)
+            for col, out, low_open in (("close", closes, True), ("volume", volumes, False)):
+                cell = row[at[col]].strip()
                 try:
-                    value = float(row[at[col]].replace(",", ""))
+                    value = float(cell.replace(",", ""))
                 except ValueError:
-                    raise CEOModelError(
-                        name, f"row {r}, column {col}: must be a number, not {row[at[col]]!r:.40}"
-                    ) from None
-                if not math.isfinite(value) or value <= 0 if col == "close" else not math.isfinite(value) or value < 0:
-                    raise CEOModelError(
-                        name,
-                        f"row {r}, column {col}: must be {'positive' if col == 'close' else 'non-negative'} (got {value:g})",
-                    )
+                    raise CEOModelError(name, f"row {r}, column {col}: must be a number, not {cell!r:.40}") from None
+                if not math.isfinite(value) or value < 0 or (low_open and value == 0):
+                    words = "a positive number" if low_open else "a number, 0 or more"
+                    raise CEOModelError(name, f"row {r}, column {col}: must be {words} (got {cell:.40})")
                 out.append(value)
         if len(closes) < 2:
             raise CEOModelError(name, f"{path.name} needs at least 2 days of prices to give a return")
-        d = np.array(dates)
-        if np.any(np.diff(d) <= np.timedelta64(0, "D")):
-            r = int(np.flatnonzero(np.diff(d) <= np.timedelta64(0, "D"))[0]) + 3
+        steps = np.diff(np.array(dates))
+        if np.any(steps <= np.timedelta64(0, "D")):
+            r = line[int(np.flatnonzero(steps <= np.timedelta64(0, "D"))[0]) + 1]
             raise CEOModelError(name, f"row {r}, column date: dates must be ascending and distinct")
         close = np.array(closes)
         return cls(np.diff(np.log(close)), np.array(volumes[1:]), str(path))

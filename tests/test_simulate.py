@@ -386,3 +386,20 @@ def test_worksheet_function_spills_the_summary():
     assert rows[-1][2:] == [None, None, None]
     assert udfs.ceo_simulate(10_001) == "#NUM!"
     assert udfs.ceo_simulate(1, 1)[1][0] == "Gross proceeds ($)"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("date,close,volume\n2001-01-02,4,1\n\n2001-01-02,5,1\n", "row 4, column date: dates must be ascending"),
+        ("date,close,volume\n,4,1\n2001-01-03,5,1\n", "row 2, column date: must be a date"),
+        ("date,close,volume\n2001-01-02,4,1\n2001-01-03,0,1\n", "row 3, column close: must be a positive number"),
+        ("date,close,volume\n2001-01-02,4,-1\n2001-01-03,5,1\n", "row 2, column volume: must be a number, 0 or more"),
+        ("date,close,volume\n2001-01-02,4,1\n", "at least 2 days"),
+        ("date,close,volume\n2001-01-02,4\n2001-01-03,5,1\n", "row 2 has 2 fields"),
+    ],
+)
+def test_price_history_refusals_name_row_and_column(tmp_path, text, words):
+    with pytest.raises(CEOModelError) as info:
+        PriceHistory.from_csv(_write(tmp_path / "h.csv", text))
+    assert info.value.argument == "prices" and words in str(info.value)
