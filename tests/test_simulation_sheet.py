@@ -5,12 +5,15 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from helpers import cached_values
+from conftest import require
+from helpers import as_number, cached_values, close
 from openpyxl import load_workbook
 
 import build
 import model
 from model.simulate import Simulation, simulate
+from workbook import libreoffice
+from workbook.recalc import ExcelErrorValue
 from workbook.simulation_sheet import SHEET, add_simulation_sheet
 from workbook.testing import findings
 
@@ -60,3 +63,28 @@ def test_build_refuses_a_bad_path_count(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--simulate" in err and "paths" in err
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_the_model_alongside_the_simulation_sheet(built, result, tmp_path):
+    # An engine we did not write opens the post-processed file, recalculates every formula and agrees with
+    # the build's values; the Simulation sheet's values come through unchanged.
+    require(libreoffice.available(), "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+    target = tmp_path / built["native"].path.name
+    shutil.copy(built["native"].path, target)
+    add_simulation_sheet(target, built["native"].values, result, "prospectus")
+    lo = {k: as_number(v) for k, v in libreoffice.recalculated_values(target).items()}
+    compared, mismatches = 0, []
+    for key, value in built["native"].values.items():
+        if isinstance(value, ExcelErrorValue):
+            mismatches.append((key, value, lo.get(key)))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            compared += 1
+            if not close(value, lo.get(key)):
+                mismatches.append((key, value, lo.get(key)))
+    assert mismatches == [] and compared > 1500
+    cells = {v: k for k, v in lo.items() if k[0] == SHEET and isinstance(v, str)}
+    paths_row = cells["Paths"][1][1:]
+    assert lo[(SHEET, f"B{paths_row}")] == 600
+    gross_row = cells["Gross proceeds ($)"][1][1:]
+    assert lo[(SHEET, f"B{gross_row}")] == pytest.approx(result.summary()["gross"]["mean"], rel=1e-15)
