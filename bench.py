@@ -71,7 +71,7 @@ SEED = 20011101
 @benchmark("ceo_fee", "CEO_FEE over 1,000,000 grosses: one array call vs a per-cell loop vs bare numpy")
 def bench_ceo_fee() -> None:
     import udfs
-    from model.terms import PROSPECTUS_SCHEDULE
+    from model import PROSPECTUS_SCHEDULE
 
     rng = np.random.default_rng(SEED)
     column = rng.uniform(
@@ -199,6 +199,81 @@ def bench_placements_limit() -> None:
                 f"  {MAX_PLACEMENTS:,} placements, {flavour:<6} flavour: {_seconds(elapsed)}, peak memory ≤ {peak:,.0f} MB"
             )
     print("  goal: both flavours within a few minutes (the limit is MAX_PLACEMENTS in workbook/placements_file.py)")
+
+
+# --- programme simulation ---------------------------------------------------------------------------------------------
+
+SIM_PATHS = 100_000
+SIM_DAYS = 252
+
+
+def _bare_numpy_paths(paths: int, days: int, chunk: int | None, seed: int = SEED) -> float:
+    """Bare numpy: draw GBM price paths and cumulate the gross of 10,000 shares a day (no fee, no rounding)."""
+    from model import PROSPECTUS
+
+    rng = np.random.default_rng(seed)
+    sd = PROSPECTUS.volatility / np.sqrt(252)
+    total = 0.0
+    step = chunk or paths
+    for start in range(0, paths, step):
+        n = min(step, paths - start)
+        z = rng.standard_normal((n, days))
+        price = PROSPECTUS.last_sale_price * np.exp(np.cumsum(-0.5 * sd * sd + sd * z, axis=1))
+        total += float(np.cumsum(10_000 * price, axis=1)[:, -1].sum())
+    return total
+
+
+@benchmark("simulate", "programme simulation: 100,000 paths × 252 days vs bare numpy; memory at 1,000,000; linearity")
+def bench_simulate() -> None:
+    import subprocess
+
+    import model
+    from model.simulate import DEFAULT_CHUNK_PATHS, Simulation, simulate
+
+    sim = Simulation(paths=SIM_PATHS, days=SIM_DAYS, seed=SEED)
+    # Interleaved (one run of each per round, median over rounds), so a change in the machine's load
+    # during the benchmark hits all three alike.
+    fns = (
+        lambda: simulate(model.PROSPECTUS, sim),
+        lambda: _bare_numpy_paths(SIM_PATHS, SIM_DAYS, None),
+        lambda: _bare_numpy_paths(SIM_PATHS, SIM_DAYS, DEFAULT_CHUNK_PATHS),
+    )
+    rounds = [[median_time(fn, repeats=1, warmup=0) for fn in fns] for _ in range(5)]
+    t_sim, t_bare_whole, t_bare_chunked = (statistics.median(r[i] for r in rounds) for i in range(3))
+    t_bare = min(t_bare_whole, t_bare_chunked)
+    print(
+        f"  {SIM_PATHS:,} paths × {SIM_DAYS} days, prospectus terms, 10% of ADV, seed {SEED}; median of 5 interleaved"
+    )
+    print(f"  (s) model.simulate.simulate (chunks of {DEFAULT_CHUNK_PATHS:,} paths)       {_seconds(t_sim)}")
+    print(f"  (b) bare numpy, draw paths + cumulate gross, one array     {_seconds(t_bare_whole)}")
+    print(f"  (c) bare numpy, the same in chunks of {DEFAULT_CHUNK_PATHS:,} paths          {_seconds(t_bare_chunked)}")
+    print(f"  simulation vs the faster bare numpy: {t_sim / t_bare:6.2f}× the time (goal: within 5×)")
+
+    print("  linearity in paths (one run each, 252 days):")
+    base = None
+    for paths in (25_000, 50_000, 100_000, 200_000):
+        t = median_time(lambda p=paths: simulate(model.PROSPECTUS, Simulation(paths=p, days=SIM_DAYS)), 1, 0)
+        per = t / paths * 1e6
+        base = base or per
+        print(f"    {paths:>9,} paths {_seconds(t)}   {per:6.2f} µs/path   ({per / base:4.2f}× the 25,000-path rate)")
+
+    # Peak RSS from VmHWM (the new process image's own high-water mark): ru_maxrss would carry over the
+    # memory of this process, which forked the child, across exec.
+    code = (
+        "import re, time, model\n"
+        "from model.simulate import Simulation, simulate\n"
+        "t = time.perf_counter()\n"
+        "r = simulate(model.PROSPECTUS, Simulation(paths=1_000_000, days=252))\n"
+        "t = time.perf_counter() - t\n"
+        "hwm = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) / 1024\n"
+        "print(t, hwm, r.paths.memory_usage(deep=True).sum() / 2**20)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    seconds, peak_mb, table_mb = (float(x) for x in done.stdout.split())
+    print(
+        f"  1,000,000 paths × 252 days in a fresh process: {_seconds(seconds).strip()}, peak RSS {peak_mb:,.0f} MB "
+        f"(of which per-path results {table_mb:,.0f} MB; goal: under 2 GB)"
+    )
 
 
 # --- driver ----------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
 python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE] [--force]
+                [--simulate [PATHS]]
 python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
@@ -54,6 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deal", choices=tuple(deals.DEALS), default=deals.DEFAULT, help="with --init-terms")
     parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
     parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs to PNG")
+    parser.add_argument(
+        "--simulate",
+        type=int,
+        nargs="?",
+        const=10_000,
+        metavar="PATHS",
+        help="add a Simulation sheet (Monte Carlo summary and fan chart; default 10,000 paths × 252 days)",
+    )
     parser.add_argument("--refresh", type=Path, metavar="OLD", help="rebuild OLD with the current template")
     parser.add_argument("-o", "--output", type=Path, metavar="NEW", help="with --refresh: where to write")
     args = parser.parse_args(argv)
@@ -70,7 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         terms = read_terms(args.terms) if args.terms else Deal(model.PROSPECTUS, deals.DEALS[deals.DEFAULT].SOURCES)
         placements = read_placements(args.placements, terms.terms, args.date_format) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
+        simulation = _simulation(terms, args.simulate) if args.simulate is not None else None
         built = [build(args.out, f, terms, placements, args.force) for f in flavours]
+        if simulation is not None:
+            from workbook.simulation_sheet import add_simulation_sheet
+
+            for b in built:
+                add_simulation_sheet(b.path, b.values, simulation, str(args.terms) if args.terms else "prospectus")
     except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
@@ -105,6 +120,15 @@ def _init_terms(args: argparse.Namespace) -> int:
         return 2
     print(f"wrote {target}: the {args.deal} terms; edit it, then: python build.py --terms {target}")
     return 0
+
+
+def _simulation(terms, paths: int):
+    from model.simulate import Simulation, simulate
+
+    try:
+        return simulate(terms, Simulation(paths=paths))
+    except CEOModelError as exc:
+        raise CEOModelError(f"--simulate: {exc.argument}", exc.rule, exc.kind) from None
 
 
 def _refresh(args: argparse.Namespace) -> int:

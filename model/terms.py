@@ -414,7 +414,6 @@ TERMS: tuple[Term, ...] = (
         10,
         nature=_A,
         section=_M,
-        low_open=True,
     ),
     Term("risk_free_rate", "RiskFreeRate", "Risk-free rate (continuous)", Unit.PCT, -0.5, 1, nature=_A, section=_M),
     Term("dividend_yield", "DividendYield", "Dividend yield (continuous)", Unit.PCT, 0, 1, nature=_A, section=_M),

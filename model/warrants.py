@@ -101,7 +101,8 @@ def warrant_value(spot, strike, years, volatility, risk_free, dividend_yield=0.0
     years : float or array_like
         Time to expiry in years (positive); 5 for the agent's warrants [S-12].
     volatility : float or array_like
-        Annual volatility (positive), e.g. 0.90 for 90%.
+        Annual volatility, e.g. 0.90 for 90%. At 0 the value is its limit,
+        the discounted forward's intrinsic value ``max(S·e^(−qT) − K·e^(−rT), 0)``.
     risk_free, dividend_yield : float or array_like
         Continuously compounded annual rates.
 
@@ -109,19 +110,24 @@ def warrant_value(spot, strike, years, volatility, risk_free, dividend_yield=0.0
     --------
     >>> round(warrant_value(100, 100, 1, 0.2, 0.05), 4)  # Hull's textbook case
     10.4506
+    >>> round(warrant_value(100, 100, 1, 0.0, 0.05), 4)  # 100 − 100·e^(−0.05)
+    4.8771
     """
     names = ["spot", "strike", "years", "volatility", "risk_free", "dividend_yield"]
     s = numbers(spot, "spot", low=0.0, low_open=True)
     k = numbers(strike, "strike", low=0.0, low_open=True)
     t = numbers(years, "years", low=0.0, low_open=True)
-    v = numbers(volatility, "volatility", low=0.0, low_open=True)
+    v = numbers(volatility, "volatility", low=0.0)
     r = numbers(risk_free, "risk_free", low=-1.0)
     q = numbers(dividend_yield, "dividend_yield", low=-1.0)
     s, k, t, v, r, q = broadcast(names, s, k, t, v, r, q)
     spread = v * np.sqrt(t)
-    d1 = (np.log(s / k) + (r - q + v * v / 2.0) * t) / spread
+    forward, strike_pv = s * np.exp(-q * t), k * np.exp(-r * t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d1 = (np.log(s / k) + (r - q + v * v / 2.0) * t) / spread
     d2 = d1 - spread
-    return answer(s * np.exp(-q * t) * ndtr(d1) - k * np.exp(-r * t) * ndtr(d2))
+    value = np.where(spread > 0, forward * ndtr(d1) - strike_pv * ndtr(d2), np.maximum(forward - strike_pv, 0.0))
+    return answer(value)
 
 
 def cashless_shares(warrant_shares, strike, market_price):

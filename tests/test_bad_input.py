@@ -29,6 +29,7 @@ from reference import excel_serial
 import model
 import udfs
 from model import PROSPECTUS, CEOModelError, ErrorKind, Schedule
+from model.simulate import summary_for_cells
 
 VALUE, NUM = ErrorKind.VALUE, ErrorKind.NUM
 NAN, INF = math.nan, math.inf
@@ -91,6 +92,7 @@ BASE: dict[str, dict[str, object]] = {
     "NASDAQ_20PCT_CAPACITY": {"outstanding": 21_862_772, "already_issued": 0, "limit": 0.2},
     "RUNWAY_MONTHS": {"cash": 10_000_000, "monthly_burn": 2_300_000},
     "CEO_PLACEMENTS": {"table": table(UDF, *GOOD_ROWS)},
+    "CEO_SIMULATE": {"paths": 50, "days": 10, "adv_fraction": 0.1, "drift": 0.0, "volume_sigma": 0.0, "seed": 1},
 }
 # The model takes dates where Excel passes serial numbers, and a DataFrame for the ledger.
 MODEL_BASE = {
@@ -157,6 +159,9 @@ MODEL_CALLS = {
     "RUNWAY_MONTHS": model.runway_months,
     "CEO_PLACEMENTS": lambda table, schedule=None, **terms: prospectus.placements(
         _frame(table), _terms(schedule, **terms), "table", header_rows=1
+    ),
+    "CEO_SIMULATE": lambda paths, schedule=None, **kw: summary_for_cells(
+        PROSPECTUS.replace(schedule=_schedule(schedule)), paths, **kw
     ),
 }
 
@@ -329,7 +334,8 @@ mismatch("CEO_WARRANT_STRIKE", "vwap", "premium")
 for _arg in ("spot", "strike", "years", "volatility"):
     generic("CEO_WARRANT_VALUE", _arg)
     negative("CEO_WARRANT_VALUE", _arg)
-    add("CEO_WARRANT_VALUE", _arg, 0, NUM, label="zero")
+    if _arg != "volatility":  # zero volatility has a value: the limit, the discounted intrinsic value
+        add("CEO_WARRANT_VALUE", _arg, 0, NUM, label="zero")
 generic("CEO_WARRANT_VALUE", "risk_free")
 add("CEO_WARRANT_VALUE", "risk_free", -1.5, NUM, label="below-minus-100%")
 generic("CEO_WARRANT_VALUE", "dividend_yield", required=False)
@@ -547,6 +553,29 @@ add(_PL, "holidays", [[37217], ["Thanksgiving"]], VALUE, (2, 1), label="text-hol
 add(_PL, "holidays", [dt.date(2001, 11, 22), "Thanksgiving"], VALUE, label="text-holiday-model", levels=(MODEL,))
 
 
+# Simulation -------------------------------------------------------------------------------
+generic("CEO_SIMULATE", "paths")
+negative("CEO_SIMULATE", "paths")
+add("CEO_SIMULATE", "paths", 0, NUM, label="zero")
+add("CEO_SIMULATE", "paths", 10.5, NUM, label="fraction-of-a-path")
+add("CEO_SIMULATE", "paths", 10_001, NUM, label="above-10000")  # a cell must answer in about a second
+generic("CEO_SIMULATE", "days", required=False)
+negative("CEO_SIMULATE", "days")
+add("CEO_SIMULATE", "days", 0, NUM, label="zero")
+add("CEO_SIMULATE", "days", 2.5, NUM, label="fraction-of-a-day")
+generic("CEO_SIMULATE", "adv_fraction", required=False)
+add("CEO_SIMULATE", "adv_fraction", 0, NUM, label="zero")
+add("CEO_SIMULATE", "adv_fraction", 1.01, NUM, label="above-100%")
+generic("CEO_SIMULATE", "drift", required=False)
+add("CEO_SIMULATE", "drift", 11, NUM, label="above-1000%")
+generic("CEO_SIMULATE", "volume_sigma", required=False)
+negative("CEO_SIMULATE", "volume_sigma")
+generic("CEO_SIMULATE", "seed", required=False)
+negative("CEO_SIMULATE", "seed")
+add("CEO_SIMULATE", "seed", 1.5, NUM, label="fraction")
+bad_schedules("CEO_SIMULATE")
+
+
 def _case_params(level):
     return [pytest.param(c, id=c.id) for c in CASES if level in c.levels]
 
@@ -570,7 +599,7 @@ def _check_message(exc: CEOModelError, case: Case) -> None:
 
 
 def test_matrix_covers_every_excel_function_and_argument():
-    assert len(udfs.EXCEL_FUNCTIONS) == 26
+    assert len(udfs.EXCEL_FUNCTIONS) == 27
     covered = {(c.fn, c.arg) for c in CASES}
     for name, fn in udfs.EXCEL_FUNCTIONS.items():
         if name == "CEO_LAST_ERROR":  # no model function behind it; its bad input: tests/test_errors.py

@@ -131,6 +131,7 @@ CALLS: dict[str, tuple] = {
     "ownership": ("ownership_pct", [[[579_098]], [[4_498_145]], [[21_862_772]]], "1.4"),
     "nasdaq_capacity": ("nasdaq_20pct_capacity", [[[21_862_772]], None], "1.4"),
     "runway": ("runway_months", [[[24_100_000]], [[2_300_000]]], "1.4"),
+    "simulate": ("ceo_simulate", [[[50]], [[10]], None, None, None, [[3]], None], "1.4"),
 }
 
 
@@ -198,7 +199,7 @@ def test_runtime_is_the_server_runtime(runtime):
 def test_every_excel_function_is_registered_under_its_name(runtime):
     meta = functions(runtime)
     assert sorted(meta) == sorted(udfs.EXCEL_FUNCTIONS)
-    assert len(meta) == 26
+    assert len(meta) == 27
     for name, entry in meta.items():
         assert entry["name"] == name
         assert entry["result"] == {"dimensionality": "matrix", "type": "any"}  # ranges in, arrays spill out
@@ -264,6 +265,16 @@ def test_fee_schedule_spills_header_and_three_tiers(runtime):
         [10_000_000, 20_000_000, 0.035, 350_000, 750_000],
         [20_000_000, 25_000_000, 0.03, 150_000, 900_000],
     ]
+
+
+def test_simulate_spills_its_summary_table(runtime):
+    header, *rows = value(runtime, "simulate")
+    assert header == ["Measure", "Mean", "P05", "P50", "P95"]
+    by_label = {row[0]: row[1:] for row in rows}
+    assert by_label["Shares sold"] == [100_000] * 4  # 10 days × 10% of the 100,000-share ADV, on every path
+    assert by_label["Agent warrant shares"] == [10_000] * 4
+    assert by_label["P(maximum reached)"] == [0, "", "", ""]  # $4M at most in 10 days; blanks spill as empty cells
+    assert len(rows) == 14
 
 
 def test_placements_ledger_from_a_range_with_serial_dates(runtime):

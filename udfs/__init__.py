@@ -32,6 +32,7 @@ from udfs.functions import (
     ownership_pct,
     runway_months,
 )
+from udfs.simulation import ceo_simulate
 
 EXCEL_FUNCTIONS = {
     fn.__name__.upper(): fn
@@ -62,6 +63,7 @@ EXCEL_FUNCTIONS = {
         runway_months,
         ceo_placements,
         ceo_last_error,
+        ceo_simulate,
     )
 }
 """Excel name → function, in the order of the catalogue (SPEC §3)."""

@@ -411,7 +411,7 @@ def _totals() -> tuple:
             "BsmD1",
             "Black-Scholes d1",
             Unit.NUMBER,
-            "=IF(WarrantStrike>0,(LN(SharePrice/WarrantStrike)+(RiskFreeRate-DividendYield+Volatility^2/2)"
+            "=IF(AND(WarrantStrike>0,Volatility>0),(LN(SharePrice/WarrantStrike)+(RiskFreeRate-DividendYield+Volatility^2/2)"
             "*WarrantTermYears)/(Volatility*SQRT(WarrantTermYears)),0)",
         ),
         Item("BsmD2", "Black-Scholes d2", Unit.NUMBER, "=BsmD1-Volatility*SQRT(WarrantTermYears)"),
@@ -419,8 +419,9 @@ def _totals() -> tuple:
             "WarrantValue",
             "Value per warrant (Black-Scholes)",
             Unit.PRICE,
-            "=IF(WarrantStrike>0,SharePrice*EXP(-DividendYield*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD1,TRUE)"
-            "-WarrantStrike*EXP(-RiskFreeRate*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD2,TRUE),0)",
+            "=IF(WarrantStrike>0,IF(Volatility>0,SharePrice*EXP(-DividendYield*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD1,TRUE)"
+            "-WarrantStrike*EXP(-RiskFreeRate*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD2,TRUE),"
+            "MAX(0,SharePrice*EXP(-DividendYield*WarrantTermYears)-WarrantStrike*EXP(-RiskFreeRate*WarrantTermYears))),0)",
             "=IF(WarrantStrike>0,"
             "CEO_WARRANT_VALUE(SharePrice,WarrantStrike,WarrantTermYears,Volatility,RiskFreeRate,DividendYield),0)",
         ),
