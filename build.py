@@ -137,7 +137,16 @@ def _refresh(args: argparse.Namespace) -> int:
 
     flavour = None if args.flavour == "both" else args.flavour
     try:
-        done = refresh(args.refresh, args.output, flavour=flavour, force=args.force)
+        deal = read_terms(args.terms) if args.terms else None
+        done = refresh(
+            args.refresh,
+            args.output,
+            flavour=flavour,
+            force=args.force,
+            deal=deal,
+            placements_file=args.placements,
+            date_format=args.date_format,
+        )
     except (UnreadableWorkbook, RefusedOverwrite, CEOModelError, OSError, ValueError) as exc:
         print(f"build.py --refresh: {exc}", file=sys.stderr)
         return 2

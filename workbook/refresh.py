@@ -22,14 +22,22 @@ only read, never written; NEW defaults to ``OLD_refreshed.xlsx`` beside it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+import model
+from model.errors import CEOModelError
+from model.terms import TERMS
 from workbook.existing import InputsRead, detect_flavour, open_workbook, read_inputs
 from workbook.files import RefusedOverwrite
 from workbook.generate import Built, build
 from workbook.layout import build_layout
-from workbook.template import FLAVOURS
+from workbook.placements_file import read_placements
+from workbook.spec import Input, InputBlock
+from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, Deal, template
 
 
 @dataclass
@@ -51,8 +59,22 @@ def default_target(old: Path) -> Path:
     return Path(old).with_name(f"{Path(old).stem}_refreshed.xlsx")
 
 
-def refresh(old: Path, new: Path | None = None, *, flavour: str | None = None, force: bool = False) -> Refreshed:
+def refresh(
+    old: Path,
+    new: Path | None = None,
+    *,
+    flavour: str | None = None,
+    force: bool = False,
+    deal: Deal | None = None,
+    placements_file: Path | None = None,
+    date_format: str | None = None,
+) -> Refreshed:
     """Write NEW from the current template with OLD's inputs; OLD is never modified.
+
+    OLD's own terms (read back from its Inputs) are used unless ``deal`` is
+    given (``--terms``), and OLD's placements unless ``placements_file`` is
+    (``--placements``, read and checked against the terms that apply). Inputs that are not terms (scenario axes, debenture
+    prices, the checks' tolerance) are carried from OLD where their shape fits.
 
     Raises :class:`~workbook.safety.UnreadableWorkbook` for a file that cannot
     be read safely and :class:`~workbook.files.RefusedOverwrite` when NEW is
@@ -66,11 +88,58 @@ def refresh(old: Path, new: Path | None = None, *, flavour: str | None = None, f
         raise RefusedOverwrite(f"{new.name}: the refreshed workbook is an .xlsx (no macros); name it *.xlsx")
     opened = open_workbook(old)
     read = read_inputs(opened)
+    if deal is not None or placements_file is not None:
+        if deal is None and read.terms is None:
+            raise CEOModelError("OLD", "its terms are not valid, so --placements alone cannot be applied; give --terms")
+        placements = None
+        if placements_file is not None:
+            terms = deal.terms if deal is not None else read.terms
+            placements = read_placements(placements_file, terms, date_format)
+            read.notes.append(f"placements replaced by {Path(placements_file).name} ({len(placements)} rows)")
+        if deal is not None:
+            read.notes.append("terms replaced by the --terms file (OLD's own terms are not used)")
+        read.sheets = _override(read, deal, placements)
     if flavour is None:
         layouts = {f: build_layout(f, read.sheets) for f in FLAVOURS}
         flavour = detect_flavour(opened.book, layouts)
     built = build(new.parent, flavour, force=force, sheets=read.sheets, target=new)
     return Refreshed(old, new, flavour, read, built, list(opened.package.macros))
+
+
+def _override(read: InputsRead, deal: Deal | None, placements: pd.DataFrame | None) -> tuple:
+    """The template for the given deal and placements, carrying OLD's other inputs where they fit."""
+    frame = placements if placements is not None else _placements_of(read.sheets)
+    if deal is not None and placements is None:
+        # OLD's placements under the new terms: refused (naming the row) if they pass the new maximum
+        model.placements(frame, deal.terms, "OLD's placements", header_rows=PLACEMENTS_FIRST_ROW - 1)
+    if deal is None:
+        deal = Deal(read.terms, {p.name: p.source for p in _inputs(read.sheets)}, True)
+    sheets = template(deal, frame, illustrative=False)
+    old = {p.name: p for p in _inputs(read.sheets)}
+    term_homes = {t.excel for t in TERMS if t.excel} | {"Schedule", "Holidays", "LowestRanks"}
+    parts = []
+    for part in next(s for s in sheets if s.name == "Inputs").parts:
+        was = old.get(getattr(part, "name", None))
+        if was is None or part.name in term_homes:
+            parts.append(part)
+        elif isinstance(part, Input):
+            parts.append(dataclasses.replace(part, value=was.value))
+        elif len(was.rows) == len(part.rows):
+            parts.append(dataclasses.replace(part, rows=was.rows))
+        else:
+            read.notes.append(
+                f"{part.name}: {len(was.rows)} rows in OLD, {len(part.rows)} for the new terms; defaults used"
+            )
+            parts.append(part)
+    return tuple(dataclasses.replace(s, parts=tuple(parts)) if s.name == "Inputs" else s for s in sheets)
+
+
+def _inputs(sheets) -> list:
+    return [p for p in next(s for s in sheets if s.name == "Inputs").parts if isinstance(p, Input | InputBlock)]
+
+
+def _placements_of(sheets) -> pd.DataFrame:
+    return next(s for s in sheets if s.name == "Placements").parts[1]
 
 
 def report(r: Refreshed) -> str:
