@@ -206,3 +206,20 @@ def deals(draw):
 def test_random_deals_flavours_agree_and_validate(tmp_path, deal):
     terms, placements = deal
     _agree_and_validate(tmp_path, terms, placements, checks_may_fail=True)
+
+
+def test_refresh_with_other_terms_and_placements(modern, tmp_path, capsys):
+    """--refresh with --terms/--placements: the new deal's terms and rows, checked against its maximum."""
+    from workbook.existing import open_workbook, read_inputs
+
+    new = tmp_path / "back_to_2001.xlsx"
+    prospectus_file = ROOT / "examples" / "prospectus-2001.toml"
+    # the modern placements ($52M) do not fit the prospectus's $25M: refused, naming the row; nothing written
+    assert build_cli.main(["--refresh", str(modern["native"]), "-o", str(new), "--terms", str(prospectus_file)]) == 2
+    assert "passes the programme maximum" in capsys.readouterr().err and not new.exists()
+    empty = tmp_path / "none.csv"
+    empty.write_text("Trade date,Shares,Price\n")
+    argv = ["--refresh", str(modern["native"]), "-o", str(new), "--terms", str(prospectus_file)]
+    assert build_cli.main([*argv, "--placements", str(empty)]) == 0
+    assert read_inputs(open_workbook(new)).terms == load(prospectus_file).terms
+    assert [f.as_dict() for f in validate(new, recalc=True).findings if f.severity != "info"] == []

@@ -124,14 +124,23 @@ def _override(read: InputsRead, deal: Deal | None, placements: pd.DataFrame | No
             parts.append(part)
         elif isinstance(part, Input):
             parts.append(dataclasses.replace(part, value=was.value))
-        elif len(was.rows) == len(part.rows):
+        elif len(was.rows) == len(part.rows) and _within(was.rows, part):
             parts.append(dataclasses.replace(part, rows=was.rows))
         else:
-            read.notes.append(
-                f"{part.name}: {len(was.rows)} rows in OLD, {len(part.rows)} for the new terms; defaults used"
-            )
+            read.notes.append(f"{part.name}: OLD's values do not fit the new terms (rows or range); defaults used")
             parts.append(part)
     return tuple(dataclasses.replace(s, parts=tuple(parts)) if s.name == "Inputs" else s for s in sheets)
+
+
+def _within(rows, block: InputBlock) -> bool:
+    """Whether every number of ``rows`` lies within the block's validation range (e.g. a chart axis up to the
+    programme maximum)."""
+    return all(
+        not isinstance(v, int | float) or block.low[j] <= v <= block.high[j]
+        for row in rows
+        for j, v in enumerate(row)
+        if j < len(block.low) and isinstance(block.low[j], int | float) and isinstance(block.high[j], int | float)
+    )
 
 
 def _inputs(sheets) -> list:
