@@ -19,8 +19,8 @@ from pathlib import Path
 import model
 from model import deals
 from model.errors import CEOModelError
-from workbook.files import RefusedOverwrite, atomic_target
-from workbook.generate import build, named_values, read_placements, read_terms
+from workbook.files import RefusedOverwrite, atomic_target, check_overwrite
+from workbook.generate import FILE_NAMES, build, named_values, read_placements, read_terms
 from workbook.spec import Unit
 from workbook.template import OUTPUTS, Deal
 
@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         terms = read_terms(args.terms) if args.terms else Deal(model.PROSPECTUS, deals.DEALS[deals.DEFAULT].SOURCES)
         placements = read_placements(args.placements, terms.terms) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
+        for f in flavours:  # refuse before writing anything: never half a rebuild over an edited pair
+            check_overwrite(args.out / FILE_NAMES[f], args.force)
         built = [build(args.out, f, terms, placements, args.force) for f in flavours]
     except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:
         print(f"build.py: {exc}", file=sys.stderr)
