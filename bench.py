@@ -176,6 +176,31 @@ def bench_recalc() -> None:
     print("  goal: ours no slower than LibreOffice (ratio ≤ 1)")
 
 
+@benchmark("placements_limit", "build.py --placements with MAX_PLACEMENTS rows: wall time and peak memory per flavour")
+def bench_placements_limit() -> None:
+    import resource
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from workbook.placements_file import MAX_PLACEMENTS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "placements.csv"
+        _placements(MAX_PLACEMENTS).to_csv(csv_path, index=False)
+        for flavour in ("native", "udf"):
+            cmd = [sys.executable, "build.py", "--placements", str(csv_path), "--flavour", flavour]
+            cmd += ["--out", str(Path(tmp) / flavour), "--no-picture"]
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            elapsed = time.perf_counter() - start
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest child so far, MB
+            print(
+                f"  {MAX_PLACEMENTS:,} placements, {flavour:<6} flavour: {_seconds(elapsed)}, peak memory ≤ {peak:,.0f} MB"
+            )
+    print("  goal: both flavours within a few minutes (the limit is MAX_PLACEMENTS in workbook/placements_file.py)")
+
+
 # --- driver ----------------------------------------------------------------------------------------------------------
 
 

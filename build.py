@@ -1,6 +1,6 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
-python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force]
+python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE] [--force]
 python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
@@ -16,11 +16,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from openpyxl.utils.datetime import from_excel
+
 import model
 from model import deals
 from model.errors import CEOModelError
 from workbook.files import RefusedOverwrite, atomic_target, check_overwrite
-from workbook.generate import FILE_NAMES, build, named_values, read_placements, read_terms
+from workbook.generate import FILE_NAMES, build, named_values, read_terms
+from workbook.placements_file import read_placements
 from workbook.spec import Unit
 from workbook.template import OUTPUTS, Deal
 
@@ -30,7 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
     parser.add_argument("--flavour", choices=("udf", "native", "both"), default="both")
     parser.add_argument(
-        "--placements", type=Path, help="CSV with Trade date,Shares,Price (default: illustrative schedule)"
+        "--placements",
+        type=Path,
+        metavar="FILE",
+        help=".csv or .xlsx with columns Trade date, Shares, Price (default: illustrative schedule)",
+    )
+    parser.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="how the placements file writes dates, e.g. %%d/%%m/%%Y (needed only when it cannot tell day from month)",
     )
     parser.add_argument(
         "--terms",
@@ -52,10 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         return _init_terms(args)
     if args.output:
         parser.error("-o/--output goes with --refresh; use --out DIR for a build")
+    if args.date_format and not args.placements:
+        parser.error("--date-format goes with --placements")
 
     try:
         terms = read_terms(args.terms) if args.terms else Deal(model.PROSPECTUS, deals.DEALS[deals.DEFAULT].SOURCES)
-        placements = read_placements(args.placements, terms.terms) if args.placements else None
+        placements = read_placements(args.placements, terms.terms, args.date_format) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
         for f in flavours:  # refuse before writing anything: never half a rebuild over an edited pair
             check_overwrite(args.out / FILE_NAMES[f], args.force)
@@ -119,6 +132,8 @@ def _refresh(args: argparse.Namespace) -> int:
 def _shown(value, unit: Unit) -> str:
     if not isinstance(value, int | float):
         return str(value)
+    if unit is Unit.DATE:
+        return _shown_date(value)
     return {
         Unit.USD: f"${value:,.2f}",
         Unit.PRICE: f"${value:,.4f}",
@@ -126,7 +141,12 @@ def _shown(value, unit: Unit) -> str:
         Unit.RATE: f"{value:.3%}",
         Unit.SHARES: f"{value:,.0f}",
         Unit.MONTHS: f"{value:,.1f} months",
+        Unit.NUMBER: f"{value:,.2f}",
     }.get(unit, f"{value:,.0f}")
+
+
+def _shown_date(value) -> str:
+    return from_excel(value).date().isoformat() if value else "-"
 
 
 def _picture(built) -> None:

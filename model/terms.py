@@ -441,6 +441,18 @@ TERMS: tuple[Term, ...] = (
         whole=True,
     ),
     Term(
+        "listing_minimum_price",
+        "ListingMinimumPrice",
+        "Minimum price: sales below it count against the limit",
+        Unit.PRICE,
+        0,
+        100_000,
+        nature=_MK,
+        section=_L,
+        doc="nasdaq-2001: the greater of book and market value per share; nasdaq-minimum-price: the lower of the "
+        "last close and the 5-day average close before signing",
+    ),
+    Term(
         "nasdaq_minimum_bid",
         "NasdaqMinimumBid",
         "Minimum bid price for continued listing",
@@ -612,6 +624,7 @@ class DealTerms:
     risk_free_rate: float
     dividend_yield: float
     nasdaq_discount_limit: float
+    listing_minimum_price: float
     already_issued_at_discount: int
     nasdaq_minimum_bid: float
     rights_plan_trigger: float

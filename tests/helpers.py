@@ -62,6 +62,8 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
         terms.dividend_yield,
     )
     warrants_total = value * warrant_shares
+    # shares sold below the listing rule's minimum price count against the discount-issuance limit
+    discount = float(ledger.loc[ledger["Price"] < terms.listing_minimum_price, "Shares"].sum())
     net = model.net_proceeds(gross, s)
     headroom = model.compensation_headroom(
         gross, warrants_total, terms.expense_reimbursement, terms.retainer_allocation, s, terms.compensation_cap
@@ -90,5 +92,6 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
         "OutNasdaqCapacity": capacity,
         "OutRunwayMonths": model.runway_months(terms.cash + net - terms.issuer_other_expenses, terms.monthly_burn),
         "OutOtherFee": model.other_fee(terms.other_gross, terms.other_rate, terms.other_maximum),
-        "OutChecksTotal": int(headroom < 0) + int(gross > s.maximum) + int(shares > capacity),
+        "OutDiscountShares": discount,
+        "OutChecksTotal": int(headroom < 0) + int(gross > s.maximum) + int(discount > capacity),
     }

@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = Path(__file__).resolve().parent / "xlwings_runtime_probe.py"
 
 NUM_ERROR = {"type": "Error", "errorType": "Num"}  # how runtime >= 1.4 carries #NUM!
+VALUE_ERROR = {"type": "Error", "errorType": "Value"}
+BOOK = "[CEO_Model.xlsx]Calculations!"
 
 
 def serial(day: dt.date) -> int:
@@ -44,8 +46,8 @@ def serial(day: dt.date) -> int:
 
 NOV = {d: serial(dt.date(2001, 11, d)) for d in range(1, 31)}  # 2 Nov 2001 is a Friday
 
-# id → (Python function name, args as Office.js sends them, runtime version)
-CALLS: dict[str, tuple[str, list, str]] = {
+# id → (Python function name, args as Office.js sends them, runtime version[, calling cell]); run in this order
+CALLS: dict[str, tuple] = {
     # CEO_FEE: cell, ranges, omitted / empty optional schedule, custom schedule
     "fee_cell": ("ceo_fee", [[[25_000_000]]], "1.4"),
     "fee_column": ("ceo_fee", [[[10_000_000], [20_000_000]]], "1.4"),
@@ -70,6 +72,15 @@ CALLS: dict[str, tuple[str, list, str]] = {
     "fee_text": ("ceo_fee", [[["abc"]]], "1.4"),
     "fee_text_in_range": ("ceo_fee", [[[1_000_000], [2_000_000], ["n/a"]]], "1.4"),
     "fee_increment_mismatched": ("ceo_fee_increment", [[[1], [2]], [[1], [2], [3]]], "1.4"),
+    # The reason, per cell: C5 fails, D5 asks why (CELL("address",C5) gives "$C$5"), C5 is fixed, D5 asks again
+    "fee_negative_in_c5": ("ceo_fee", [[[-1]]], "1.4", BOOK + "C5"),
+    "last_error_of_c5": ("ceo_last_error", [[["$C$5"]]], "1.4", BOOK + "D5"),
+    "last_error_of_c5_from_another_sheet": ("ceo_last_error", [[["Calculations!C5"]]], "1.4", "[CEO_Model.xlsx]Out!A1"),
+    "last_error_of_a_text_range_in_c6": ("ceo_fee", [[[1_000_000], ["n/a"]]], "1.4", BOOK + "C6"),
+    "last_error_of_c6": ("ceo_last_error", [[["C6"]]], "1.4", BOOK + "D6"),
+    "fee_fixed_in_c5": ("ceo_fee", [[[1_000_000]]], "1.4", BOOK + "C5"),
+    "last_error_of_c5_fixed": ("ceo_last_error", [[["$C$5"]]], "1.4", BOOK + "D5"),
+    "last_error_bad_address": ("ceo_last_error", [[[5]]], "1.4", BOOK + "D7"),
     # Spilling functions
     "fee_schedule_table": ("ceo_fee_schedule", [None], "1.4"),
     "placements": (
@@ -137,7 +148,14 @@ def runtime() -> dict:
     request = {
         "module": "udfs",
         "calls": [
-            {"id": call_id, "func_name": fn, "args": args, "runtime": rt} for call_id, (fn, args, rt) in CALLS.items()
+            {
+                "id": call_id,
+                "func_name": fn,
+                "args": args,
+                "runtime": rt,
+                "caller_address": cell[0] if cell else BOOK + "B2",
+            }
+            for call_id, (fn, args, rt, *cell) in CALLS.items()
         ],
     }
     proc = subprocess.run(
@@ -180,7 +198,7 @@ def test_runtime_is_the_server_runtime(runtime):
 def test_every_excel_function_is_registered_under_its_name(runtime):
     meta = functions(runtime)
     assert sorted(meta) == sorted(udfs.EXCEL_FUNCTIONS)
-    assert len(meta) == 25
+    assert len(meta) == 26
     for name, entry in meta.items():
         assert entry["name"] == name
         assert entry["result"] == {"dimensionality": "matrix", "type": "any"}  # ranges in, arrays spill out
@@ -303,18 +321,18 @@ def test_every_function_answers_through_the_runtime(runtime, call_id):
     assert value(runtime, call_id) == EXPECTED[call_id]
 
 
-def test_all_25_functions_were_called(runtime):
-    called = {fn.upper() for fn, _, _ in CALLS.values()}
+def test_all_26_functions_were_called(runtime):
+    called = {fn.upper() for fn, *_ in CALLS.values()}
     assert called == set(udfs.EXCEL_FUNCTIONS)
 
 
 # --- errors --------------------------------------------------------------------------------------------------------
 
 
-def test_out_of_domain_number_is_the_num_error_value_and_its_message_is_logged(runtime):
+def test_out_of_domain_number_is_the_num_error_value_and_its_message_is_logged_with_the_cell(runtime):
     assert value(runtime, "fee_negative") == [[NUM_ERROR]]
     assert runtime["results"]["fee_negative"]["log"] == [
-        "WARNING ceo_model.udfs: CEO_FEE: gross: must not be negative (got -1)"
+        "WARNING ceo_model.udfs: CEO_FEE in [CEO_Model.xlsx]Calculations!B2: #NUM! gross: must not be negative (got -1)"
     ]
     assert value(runtime, "fee_above_maximum") == [[NUM_ERROR]]
     assert "programme maximum" in runtime["results"]["fee_above_maximum"]["log"][0]
@@ -324,19 +342,41 @@ def test_before_runtime_1_4_num_error_is_the_plain_string(runtime):
     assert value(runtime, "fee_negative_runtime_1_3") == [["#NUM!"]]
 
 
-def test_one_bad_cell_in_a_range_makes_the_call_num_and_the_log_names_the_cell(runtime):
-    assert value(runtime, "fee_negative_in_range") == [[NUM_ERROR]]
+def test_one_bad_cell_in_a_range_is_num_in_that_cell_only_and_the_log_names_the_cell(runtime):
+    # fee(1,000,000) = 4% of it
+    assert value(runtime, "fee_negative_in_range") == [[40_000], [NUM_ERROR]]
     (line,) = runtime["results"]["fee_negative_in_range"]["log"]
-    assert "gross at row 2, column 1: must not be negative" in line
+    assert "CEO_FEE in [CEO_Model.xlsx]Calculations!B2: #NUM! gross at row 2, column 1: must not be negative" in line
+
+
+def test_text_in_a_range_is_value_in_that_cell_only(runtime):
+    # fee(1M) = 40,000; fee(2M) = 80,000
+    assert value(runtime, "fee_text_in_range") == [[40_000], [80_000], [VALUE_ERROR]]
+    (line,) = runtime["results"]["fee_text_in_range"]["log"]
+    assert "#VALUE! gross at row 3, column 1: must be a number, not the text 'n/a'" in line
+
+
+def test_ceo_last_error_gives_the_reason_of_another_cell(runtime):
+    assert value(runtime, "last_error_of_c5") == [["#NUM! CEO_FEE: gross: must not be negative (got -1)"]]
+    assert value(runtime, "last_error_of_c5_from_another_sheet") == value(runtime, "last_error_of_c5")
+    (reason,) = value(runtime, "last_error_of_c6")[0]
+    assert reason == "#VALUE! CEO_FEE: gross at row 2, column 1: must be a number, not the text 'n/a'"
+    assert value(runtime, "last_error_of_c5_fixed") == [[""]]  # C5 succeeded since: no error to report
+
+
+def test_ceo_last_error_refuses_a_number_for_an_address(runtime):
+    err = raised(runtime, "last_error_bad_address")
+    assert err["excel_error"] == "#VALUE!"
+    assert err["message"].startswith("cell: must be a cell address as text")
 
 
 def test_placements_refuse_a_ledger_past_the_programme_maximum(runtime):
     assert value(runtime, "placements_over_maximum") == [[NUM_ERROR]]
     (line,) = runtime["results"]["placements_over_maximum"]["log"]
-    assert "CEO_PLACEMENTS: table at row 3, column 2: cumulative gross 28,000,000.00 passes" in line
+    assert "CEO_PLACEMENTS in [CEO_Model.xlsx]Calculations!B2: #NUM! table at row 3, column 2: cumulative gross" in line
 
 
-def test_text_raises_so_xlwings_shows_value_with_the_message(runtime):
+def test_text_in_a_single_cell_raises_so_xlwings_shows_value_with_the_message(runtime):
     err = raised(runtime, "fee_text")
     assert err == {
         "type": "CEOModelError",
@@ -344,8 +384,6 @@ def test_text_raises_so_xlwings_shows_value_with_the_message(runtime):
         "excel_error": "#VALUE!",
         "message": "gross: must be a number, not the text 'abc'",
     }
-    err = raised(runtime, "fee_text_in_range")
-    assert err["message"] == "gross at row 3, column 1: must be a number, not the text 'n/a'"
 
 
 def test_mismatched_ranges_raise_naming_the_argument(runtime):

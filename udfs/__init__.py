@@ -3,7 +3,7 @@
 Every function is a plain Python callable too: ``from udfs import ceo_fee``.
 """
 
-from udfs.errors import excel_error_code, excel_function
+from udfs.errors import Runtime, call_context, excel_error_code, excel_function, last_error, use_runtime
 from udfs.functions import (
     ceo_cashless_shares,
     ceo_compensation_headroom,
@@ -13,6 +13,7 @@ from udfs.functions import (
     ceo_fee_increment,
     ceo_fee_schedule,
     ceo_gross_for_net,
+    ceo_last_error,
     ceo_marginal_rate,
     ceo_net_proceeds,
     ceo_placements,
@@ -60,8 +61,17 @@ EXCEL_FUNCTIONS = {
         nasdaq_20pct_capacity,
         runway_months,
         ceo_placements,
+        ceo_last_error,
     )
 }
 """Excel name → function, in the order of the catalogue (SPEC §3)."""
 
-__all__ = [name.lower() for name in EXCEL_FUNCTIONS] + ["EXCEL_FUNCTIONS", "excel_error_code", "excel_function"]
+__all__ = [name.lower() for name in EXCEL_FUNCTIONS] + [
+    "EXCEL_FUNCTIONS",
+    "Runtime",
+    "call_context",
+    "excel_error_code",
+    "excel_function",
+    "last_error",
+    "use_runtime",
+]

@@ -14,8 +14,9 @@ import xlwings as xw
 
 import model
 from model.calendars import holidays_for
+from model.errors import CEOModelError
 from udfs import convert
-from udfs.errors import excel_function
+from udfs.errors import call_context, excel_function, last_error
 
 DEAL = model.PROSPECTUS
 CATEGORY = "CEO Model"
@@ -402,3 +403,26 @@ def _size(values, default: int, *terms) -> int:
     if values is None or all(convert.blank(t) for t in terms):
         return default
     return int(np.size(values))
+
+
+# Errors ----------------------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg(
+    "cell",
+    ndim=2,
+    doc='Address of a cell with a CEO_* formula, as text: CELL("address",B7), "B7" or "Calculations!B7". '
+    "Omitted: the most recent error of any cell.",
+)
+@excel_function(elementwise=frozenset())
+def ceo_last_error(cell=None):
+    """Why a CEO_* formula failed: the last error of the formula in cell and its message ("" when it succeeded)."""
+    if np.size(cell) == 1 and isinstance(cell, list | np.ndarray):
+        cell = np.asarray(cell, dtype=object).reshape(()).item()  # one cell, as xlwings passes it
+    if convert.blank(cell) or (isinstance(cell, str) and not cell.strip()):
+        cell = None
+    elif not isinstance(cell, str):
+        raise CEOModelError("cell", 'must be a cell address as text, e.g. CELL("address",B7) or "Calculations!B7"')
+    record = last_error(cell, caller=call_context().cell)
+    return "" if record is None else str(record)

@@ -10,7 +10,6 @@ import pandas as pd
 
 import model
 from model import terms_file
-from model.errors import CEOModelError
 from model.terms import DealTerms
 from workbook.builder import write_workbook
 from workbook.files import atomic_target, check_overwrite
@@ -65,19 +64,6 @@ def named_values(built: Built, prefix: str = "Out") -> dict[str, object]:
         sheet, cell = ref.rsplit("!", 1)
         out[name] = built.values.get((sheet.strip("'"), cell.replace("$", "")))
     return out
-
-
-def read_placements(path: Path, terms: DealTerms = model.PROSPECTUS) -> pd.DataFrame:
-    """A placements CSV with the header ``Trade date,Shares,Price`` (dates as YYYY-MM-DD)."""
-    frame = pd.read_csv(path, nrows=10_000)
-    missing = {"Trade date", "Shares", "Price"} - set(frame.columns)
-    if missing:
-        raise CEOModelError(
-            "placements", f"CSV needs the columns Trade date, Shares, Price; missing {', '.join(sorted(missing))}"
-        )
-    frame["Trade date"] = pd.to_datetime(frame["Trade date"], errors="raise").dt.date
-    model.placements(frame, terms, name="placements", header_rows=1)  # refuse bad rows before building
-    return frame[["Trade date", "Shares", "Price"]]
 
 
 def read_terms(path: Path) -> Deal:

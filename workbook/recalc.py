@@ -12,7 +12,8 @@ Known traps of ``formulas`` 1.3.x handled here or avoided by the template:
 sheet-scoped names are ignored (the template uses workbook-scoped names only);
 ``--x`` is dropped (the template multiplies instead); ``INDEX(r,0,c)`` returns
 one cell (the template names each schedule column); functions must be
-registered before a workbook is loaded.
+registered before a workbook is loaded; ``WORKDAY`` from a weekend or holiday
+gives ``#VALUE!`` (replaced by Excel's answer, see ``_workday_from_any_day``).
 """
 
 from __future__ import annotations
@@ -43,16 +44,51 @@ class ExcelErrorValue(str):
 def register_functions() -> None:
     """Bind CEO_* names and Excel rounding into ``formulas`` (process-wide, once, before any load)."""
     import formulas
+    from formulas.functions import date as excel_dates
     from formulas.functions import wrap_func, wrap_ufunc
 
     table = formulas.get_functions()
     for name, fn in udfs.EXCEL_FUNCTIONS.items():
-        adapter = wrap_func(_engine_adapter(fn.__wrapped__))
+        adapter = wrap_func(_engine_adapter(getattr(fn, "__wrapped__", fn), getattr(fn, "elementwise", frozenset())))
         table[name] = adapter
         table[f"_XLUDF.{name}"] = adapter
     table["ROUND"] = wrap_ufunc(_excel_rounding(round_half_up))
     table["ROUNDUP"] = wrap_ufunc(_excel_rounding(round_up))
     table["ROUNDDOWN"] = wrap_ufunc(_excel_rounding(round_down))
+    table["WORKDAY"] = wrap_ufunc(
+        _workday_from_any_day(excel_dates.xworkday_intl),
+        input_parser=lambda *a: a,
+        check_error=lambda *a: None,
+        args_parser=lambda start, days, holidays=(): excel_dates.args_xworkday_intl(start, days, 1, holidays, True),
+        excluded={3},
+    )
+
+
+def _workday_from_any_day(workday: Callable) -> Callable:
+    """Excel's WORKDAY from a weekend or holiday counts the working days after it (WORKDAY(Sat,3) = Wed).
+
+    ``formulas`` 1.3 uses numpy's ``busday_offset``, which refuses a start on
+    a non-working day (``#VALUE!``). The working days after a non-working
+    start are those after the nearest working day before it (after it, when
+    counting backwards), so that day gives Excel's answer.
+    """
+
+    def excel_workday(start_date, days, weekend=1, holidays=()):
+        try:
+            return workday(start_date, days, weekend, holidays)
+        except ValueError:
+            numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (start_date, days))
+            if not numbers or days == 0:
+                raise
+            step = -1 if days > 0 else 1
+            for k in range(1, 32):
+                try:
+                    return workday(start_date + step * k, days, weekend, holidays)
+                except ValueError:
+                    continue
+            raise
+
+    return excel_workday
 
 
 def _excel_rounding(rounder: Callable) -> Callable:
@@ -62,9 +98,14 @@ def _excel_rounding(rounder: Callable) -> Callable:
     return excel_round
 
 
-def _engine_adapter(fn: Callable) -> Callable:
-    """Call a raising CEO_* function with what ``formulas`` passes; answer as Excel would."""
+def _engine_adapter(fn: Callable, cellwise: frozenset[str] = frozenset()) -> Callable:
+    """Call a raising CEO_* function with what ``formulas`` passes; answer as Excel would.
+
+    A failing cell of a range the function maps cell by cell (``cellwise``)
+    is an error in that cell of the answer only (:func:`udfs.errors.by_cell`)."""
     from formulas.functions import Array, Error, XlError
+
+    from udfs.errors import by_cell
 
     def call(*args):
         converted = []
@@ -76,6 +117,9 @@ def _engine_adapter(fn: Callable) -> Callable:
         try:
             result = fn(*converted)
         except Exception as exc:
+            split = by_cell(fn, cellwise, tuple(converted), {}, exc, Error.errors.__getitem__)
+            if split is not None:
+                return _result(split[0], Array, Error)
             return Error.errors[udfs.excel_error_code(exc)]
         return _result(result, Array, Error)
 

@@ -53,6 +53,7 @@ TERMS = DealTerms(
     risk_free_rate=0.042,
     dividend_yield=0.0,
     nasdaq_discount_limit=0.20,
+    listing_minimum_price=12.50,
     already_issued_at_discount=0,
     nasdaq_minimum_bid=1.00,
     rights_plan_trigger=0.15,

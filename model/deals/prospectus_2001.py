@@ -61,6 +61,7 @@ TERMS = DealTerms(
     risk_free_rate=0.04,
     dividend_yield=0.0,
     nasdaq_discount_limit=0.20,
+    listing_minimum_price=4.04,
     already_issued_at_discount=0,
     nasdaq_minimum_bid=1.00,
     rights_plan_trigger=0.20,
@@ -123,6 +124,8 @@ SOURCES = {
     "risk_free_rate": "not in the document",
     "dividend_yield": "not in the document",
     "nasdaq_discount_limit": "S-8",
+    "listing_minimum_price": "S-8 rule: greater of book or market value; market value (last sale, cover) taken, "
+    "book value per share not stated in the supplement",
     "already_issued_at_discount": "not in the document",
     "nasdaq_minimum_bid": "S-8",
     "rights_plan_trigger": "S-10",

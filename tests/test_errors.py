@@ -1,0 +1,377 @@
+"""Errors per runtime (issue 13): what each caller gets back, the reason per cell, errors inside ranges.
+
+* classic xlwings on Windows — pywin32 cannot be installed here, so its
+  ``VARIANT`` is replaced by a stand-in and the value that would reach COM is
+  checked: its VT type and code. The expected codes come from xlwings' own
+  Windows source (``_xlwindows.cell_errors``, the codes Excel hands out for
+  error cells) and the object is passed through xlwings' own
+  ``prepare_xl_data_element`` (read from the installed file, not copied);
+* plain Python — ``"#NUM!"`` strings, type errors raised;
+* headless recalculation — ``python -m workbook recalc`` on a workbook whose
+  CEO_* formulas fail, read back with openpyxl: IFERROR, ISERROR and
+  ERROR.TYPE see real errors.
+
+The Office.js runtime is exercised for real in ``tests/test_xlwings_runtime.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import logging
+import math
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xlwings
+from openpyxl import Workbook, load_workbook
+
+import udfs
+from model import CEOModelError
+from udfs import errors
+from udfs.errors import Runtime, use_runtime
+
+ROOT = Path(__file__).resolve().parent.parent
+XLWINGS_DIR = Path(xlwings.__file__).parent
+VT_ERROR = 10  # VARENUM in Microsoft's wtypes.h: VarType() of a cell error is 10 ("Error")
+CELL = "[CEO_Model.xlsm]Calculations!B7"
+
+
+class StandInVariant:
+    """Stands in for ``win32com.client.VARIANT``: pywin32 reads ``.varianttype`` and ``.value``."""
+
+    def __init__(self, varianttype: int, value: object) -> None:
+        self.varianttype = varianttype
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"VARIANT({self.varianttype}, {self.value})"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registry():
+    errors.REGISTRY.clear()
+    yield
+    errors.REGISTRY.clear()
+
+
+@pytest.fixture
+def classic():
+    """Run as classic xlwings on Windows, called from CELL, with the stand-in VARIANT."""
+    with errors.variant_factory(lambda: (StandInVariant, VT_ERROR)), use_runtime(Runtime.CLASSIC_WINDOWS, CELL):
+        yield
+
+
+def _xlwindows_source() -> ast.Module:
+    return ast.parse((XLWINGS_DIR / "_xlwindows.py").read_text(encoding="utf-8"))
+
+
+def excel_com_codes() -> dict[str, int]:
+    """Error text → the code Excel gives an error cell over COM, from xlwings' ``_xlwindows.cell_errors``."""
+    for node in _xlwindows_source().body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "cell_errors":
+            return {text: code for code, text in ast.literal_eval(node.value).items()}
+    raise AssertionError("xlwings/_xlwindows.py has no cell_errors table")
+
+
+def xlwings_prepare_xl_data_element():
+    """xlwings' own ``Engine.prepare_xl_data_element`` for Windows, compiled from the installed source.
+
+    It is what every element of a UDF's answer goes through before pywin32
+    converts it for COM. Only the names it uses are supplied (pywin32's time
+    type is not available here; no date is passed)."""
+    for node in ast.walk(_xlwindows_source()):
+        if isinstance(node, ast.FunctionDef) and node.name == "prepare_xl_data_element":
+            node.decorator_list = []
+            namespace = {"time_types": (dt.date, dt.datetime, np.datetime64), "pd": pd, "np": np}
+            exec(compile(ast.Module([node], []), "xlwings/_xlwindows.py", "exec"), namespace)
+            return namespace["prepare_xl_data_element"]
+    raise AssertionError("xlwings/_xlwindows.py has no prepare_xl_data_element")
+
+
+# --- classic xlwings on Windows ------------------------------------------------------------------------------------
+
+
+def test_excel_error_codes_agree_with_xlwings():
+    codes = excel_com_codes()
+    assert xlwings.constants.CVError.xlErrNum == 2036 and xlwings.constants.CVError.xlErrValue == 2015
+    assert errors.com_scode("#NUM!") == codes["#NUM!"] == -2146826252
+    assert errors.com_scode("#VALUE!") == codes["#VALUE!"]
+    for text, code in codes.items():
+        assert errors.com_scode(text) == code, text
+
+
+def test_domain_error_reaches_com_as_a_vt_error_variant_with_xlerrnum(classic):
+    value = udfs.ceo_fee(-1)
+    assert isinstance(value, StandInVariant)
+    assert (value.varianttype, value.value) == (VT_ERROR, excel_com_codes()["#NUM!"])
+
+
+def test_type_error_is_a_vt_error_variant_not_an_exception(classic):
+    # Raising would put the exception's text in the cell (the VBA wrapper's "failed: f = Err.Description").
+    value = udfs.ceo_fee("abc")
+    assert isinstance(value, StandInVariant)
+    assert (value.varianttype, value.value) == (VT_ERROR, excel_com_codes()["#VALUE!"])
+    bad_cell = udfs.ceo_last_error("not an address")
+    assert (bad_cell.varianttype, bad_cell.value) == (VT_ERROR, excel_com_codes()["#VALUE!"])
+
+
+def test_what_reaches_com_after_xlwings_own_conversion(classic):
+    prepare = xlwings_prepare_xl_data_element()
+    answer = udfs.ceo_fee([[10_000_000], [-5], ["n/a"]])
+    assert isinstance(answer, list)  # xlwings gets plain nested lists
+    to_com = [[prepare(cell, None) for cell in row] for row in answer]
+    assert to_com[0] == [400_000]
+    num, value = to_com[1][0], to_com[2][0]
+    assert num is answer[1][0] and value is answer[2][0]  # passed through untouched
+    assert (num.varianttype, num.value) == (VT_ERROR, excel_com_codes()["#NUM!"])
+    assert (value.varianttype, value.value) == (VT_ERROR, excel_com_codes()["#VALUE!"])
+    # the old answer, a string, would have reached COM as text
+    assert prepare("#NUM!", None) == "#NUM!"
+
+
+def test_pywin32_is_imported_only_when_a_classic_error_is_built():
+    code = (
+        "import sys, udfs\n"
+        "assert udfs.ceo_fee(-1) == '#NUM!'\n"
+        "assert 'pythoncom' not in sys.modules and 'win32com' not in sys.modules\n"
+        "from udfs.errors import Runtime, use_runtime\n"
+        "with use_runtime(Runtime.CLASSIC_WINDOWS):\n"
+        "    try:\n"
+        "        udfs.ceo_fee(-1)\n"
+        "    except ImportError as exc:\n"
+        "        print('needs', exc.name)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() in {"needs pythoncom", "needs win32com"}
+
+
+# --- which runtime: decided from the caller --------------------------------------------------------------------------
+
+
+class _Book:
+    name = "CEO_Model.xlsm"
+
+
+class _Sheet:
+    name = "Calculations"
+    book = _Book()
+
+
+class _Caller:
+    sheet = _Sheet()
+    address = "$B$7"
+
+
+def _call_as(module: str, function: str, body: str, **names):
+    """Run ``body`` inside a function called ``function`` of a module called ``module`` (as xlwings would)."""
+    namespace = {"__name__": module, "udfs": udfs, **names}
+    source = f"def {function}(data=None, xw_caller=None):\n" + textwrap.indent(body, "    ")
+    exec(compile(source, f"<{module}>", "exec"), namespace)
+    return namespace[function]
+
+
+def test_runtime_is_plain_python_outside_xlwings():
+    assert errors.call_context() == errors.CallContext(Runtime.PYTHON, None)
+
+
+def test_classic_runtime_and_cell_come_from_xlwings_call_udf_frame():
+    call_udf = _call_as("xlwings.udfs", "call_udf", "return udfs.call_context()")
+    assert call_udf(xw_caller=_Caller()) == errors.CallContext(Runtime.CLASSIC_WINDOWS, CELL.replace("B7", "$B$7"))
+
+
+def test_officejs_runtime_and_cell_come_from_custom_functions_call_frame():
+    call = _call_as("xlwings.pro.udfs_officejs", "custom_functions_call", "return udfs.call_context()")
+    context = call(data={"caller_address": "[CEO_Model.xlsx]Calculations!C3"})
+    assert context == errors.CallContext(Runtime.OFFICEJS, "[CEO_Model.xlsx]Calculations!C3")
+
+
+def test_a_frame_of_the_same_name_in_another_module_is_not_xlwings():
+    call_udf = _call_as("mymodule", "call_udf", "return udfs.call_context()")
+    assert call_udf(xw_caller=_Caller()).runtime is Runtime.PYTHON
+
+
+def test_classic_detection_end_to_end_with_stand_in():
+    call_udf = _call_as("xlwings.udfs", "call_udf", "return udfs.ceo_fee(-1)")
+    with errors.variant_factory(lambda: (StandInVariant, VT_ERROR)):
+        value = call_udf(xw_caller=_Caller())
+    assert (value.varianttype, value.value) == (VT_ERROR, excel_com_codes()["#NUM!"])
+    assert "must not be negative" in udfs.ceo_last_error("Calculations!B7")
+
+
+# --- plain Python ------------------------------------------------------------------------------------------------------
+
+
+def test_plain_python_keeps_its_documented_behaviour():
+    assert udfs.ceo_fee(-1) == "#NUM!"
+    with pytest.raises(CEOModelError, match="gross: must not be negative"):
+        udfs.ceo_fee.__wrapped__(-1)
+    with pytest.raises(CEOModelError, match="gross: must be a number, not the text 'abc'"):
+        udfs.ceo_fee("abc")
+
+
+def test_a_bad_cell_in_a_range_is_an_error_in_that_cell_only():
+    # fee(10M) = 4% x 10M; fee(20M) = 400,000 + 3.5% x 10M (SPEC's prospectus schedule)
+    answer = udfs.ceo_fee([[10_000_000], [-5], [20_000_000], [math.nan]])
+    assert answer.tolist() == [[400_000], ["#NUM!"], [750_000], ["#NUM!"]]
+
+
+def test_a_type_error_in_a_range_still_raises_in_python_naming_the_cell():
+    with pytest.raises(CEOModelError, match="gross at row 2, column 1: must be a number"):
+        udfs.ceo_fee([[-5], ["abc"]])
+
+
+def test_two_ranges_mapped_together_fail_cell_by_cell():
+    # CEO_FEE_INCREMENT: fee(prior + placement) - fee(prior)
+    answer = udfs.ceo_fee_increment([[0, 9_000_000]], [[-1, 2_000_000]])
+    assert answer.tolist() == [["#NUM!", 75_000]]
+
+
+def test_a_bad_schedule_fails_the_whole_call():
+    bad = [[0, 10_000_000, 0.04], [10_000_000, 25_000_000, -0.01]]
+    assert udfs.ceo_fee([[1], [2]], bad) == "#NUM!"
+
+
+def test_mismatched_ranges_fail_the_whole_call():
+    with pytest.raises(CEOModelError, match="does not match"):
+        udfs.ceo_fee_increment([[1], [2]], [[1], [2], [3]])
+
+
+@pytest.mark.parametrize("name", sorted(udfs.EXCEL_FUNCTIONS))
+def test_cell_wise_arguments_are_those_the_model_maps_cell_by_cell(name):
+    """Each argument declared cell-wise answers a 2-cell range with 2 cells; the others do not broadcast."""
+    from test_bad_input import BASE
+
+    fn = udfs.EXCEL_FUNCTIONS[name]
+    if name == "CEO_LAST_ERROR":
+        assert fn.elementwise == frozenset()
+        return
+    for arg, good in BASE[name].items():
+        if isinstance(good, list) or good is None:
+            assert arg not in fn.elementwise, f"{name}({arg}) is a whole range"
+            continue
+        try:
+            shape = np.shape(fn.__wrapped__(**{**BASE[name], arg: [[good], [good]]}))
+        except CEOModelError:
+            shape = None
+        assert (shape == (2, 1)) is (arg in fn.elementwise), f"{name}({arg})"
+
+
+def model_message(udf, *args) -> str:
+    """The message of the model's own exception for this call (what the reason must repeat)."""
+    with pytest.raises(CEOModelError) as info:
+        udf.__wrapped__(*args)
+    return str(info.value)
+
+
+# --- the reason --------------------------------------------------------------------------------------------------------
+
+
+def test_log_names_function_argument_and_cell(caplog):
+    with caplog.at_level(logging.WARNING, logger="ceo_model.udfs"), use_runtime(Runtime.OFFICEJS, CELL):
+        udfs.ceo_fee([[1_000_000], [-5]])
+    (record,) = caplog.records
+    assert record.getMessage() == f"CEO_FEE in {CELL}: #NUM! gross at row 2, column 1: must not be negative (got -5)"
+
+
+def test_last_error_of_a_cell_by_address_in_every_spelling():
+    with use_runtime(Runtime.OFFICEJS, CELL):
+        udfs.ceo_warrant_strike(-4.04)
+    expected = f"#NUM! CEO_WARRANT_STRIKE: {model_message(udfs.ceo_warrant_strike, -4.04)}"
+    assert expected.startswith("#NUM! CEO_WARRANT_STRIKE: vwap: must be")
+    assert udfs.ceo_last_error("Calculations!B7") == expected
+    assert udfs.ceo_last_error("[CEO_Model.xlsm]Calculations!$B$7") == expected
+    assert udfs.ceo_last_error("'Calculations'!b7:c9") == expected
+    with use_runtime(Runtime.OFFICEJS, "[CEO_Model.xlsm]Calculations!D1"):  # CEO_LAST_ERROR on the same sheet
+        assert udfs.ceo_last_error([["$B$7"]]) == expected
+    with use_runtime(Runtime.OFFICEJS, "[CEO_Model.xlsm]Outputs!D1"):  # on another sheet: B7 is Outputs!B7
+        assert udfs.ceo_last_error("B7") == ""
+    assert udfs.ceo_last_error("Calculations!B8") == ""
+
+
+def test_last_error_is_cleared_when_the_cell_succeeds():
+    with use_runtime(Runtime.OFFICEJS, CELL):
+        udfs.ceo_fee(-1)
+        assert udfs.ceo_last_error("Calculations!B7").startswith("#NUM! CEO_FEE")
+        assert udfs.ceo_fee(10_000_000) == 400_000
+    assert udfs.ceo_last_error("Calculations!B7") == ""
+
+
+def test_last_error_keeps_type_errors_that_officejs_raises():
+    with use_runtime(Runtime.OFFICEJS, CELL), pytest.raises(CEOModelError):
+        udfs.ceo_fee("abc")
+    assert udfs.ceo_last_error("Calculations!B7") == "#VALUE! CEO_FEE: gross: must be a number, not the text 'abc'"
+
+
+def test_last_error_without_a_cell_is_the_most_recent_one():
+    udfs.ceo_fee(-1)
+    udfs.runway_months(1, 0)
+    assert udfs.ceo_last_error() == f"#NUM! RUNWAY_MONTHS: {model_message(udfs.runway_months, 1, 0)}"
+    assert "monthly_burn" in udfs.ceo_last_error()
+
+
+@pytest.mark.parametrize("bad", [5, True, "not an address", "Sheet1!"])
+def test_last_error_refuses_what_is_not_an_address(bad):
+    with pytest.raises(CEOModelError) as info:
+        udfs.ceo_last_error(bad)
+    assert info.value.argument == "cell" and udfs.excel_error_code(info.value) == "#VALUE!"
+
+
+# --- headless recalculation: IFERROR / ISERROR over CEO_* errors ---------------------------------------------------
+
+FORMULAS = {
+    "B1": "=CEO_FEE(A1)",
+    "C1": '=IFERROR(CEO_FEE(A1),"caught")',
+    "D1": "=ISERROR(B1)",
+    "E1": "=IFERROR(B1,1)",  # how the Checks sheet counts a failing check
+    "F1": "=B1+1",
+    "G1": "=ERROR.TYPE(B1)",
+    "H1": '=IFERROR(CEO_FEE(A3),"type")',
+    "I1": "=ERROR.TYPE(CEO_FEE(A3))",
+    "J1": "=INDEX(CEO_FEE(A1:A2),2,1)",
+    "K1": "=SUM(IFERROR(CEO_FEE(A1:A2),0))",
+    "L1": "=CEO_FEE(A2)",
+}
+
+
+def test_iferror_over_ceo_errors_in_headless_recalc(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Calc"
+    ws["A1"], ws["A2"], ws["A3"] = -1, 1_000_000, "abc"
+    for ref, formula in FORMULAS.items():
+        ws[ref] = formula
+    source, target = tmp_path / "errors.xlsx", tmp_path / "recalculated.xlsx"
+    wb.save(source)
+    run = subprocess.run(
+        [sys.executable, "-m", "workbook", "recalc", str(source), "-o", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    got = {ref: load_workbook(target, data_only=True)["Calc"][ref].value for ref in FORMULAS}
+    # ERROR.TYPE numbers are Excel's: 3 = #VALUE!, 6 = #NUM!
+    assert got == {
+        "B1": "#NUM!",
+        "C1": "caught",
+        "D1": True,
+        "E1": 1,
+        "F1": "#NUM!",
+        "G1": 6,
+        "H1": "type",
+        "I1": 3,
+        "J1": 40_000,  # the good cell of a range with a bad one: 4% of 1,000,000
+        "K1": 40_000,
+        "L1": 40_000,
+    }
+    # stored as error cells (t="e"), not text
+    xml = __import__("zipfile").ZipFile(target).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="B1" t="e"><f>CEO_FEE(A1)</f><v>#NUM!</v></c>' in xml
