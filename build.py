@@ -22,8 +22,8 @@ from openpyxl.utils.datetime import from_excel
 import model
 from model import deals
 from model.errors import CEOModelError
-from workbook.files import RefusedOverwrite, atomic_target
-from workbook.generate import build, named_values, read_terms
+from workbook.files import RefusedOverwrite, atomic_target, check_overwrite
+from workbook.generate import FILE_NAMES, build, named_values, read_terms
 from workbook.placements_file import read_placements
 from workbook.spec import Unit
 from workbook.template import OUTPUTS, Deal
@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         placements = read_placements(args.placements, terms.terms, args.date_format) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
         simulation = _simulation(terms, args.simulate) if args.simulate is not None else None
+        for f in flavours:  # refuse before writing anything: never half a rebuild over an edited pair
+            check_overwrite(args.out / FILE_NAMES[f], args.force)
         built = [build(args.out, f, terms, placements, args.force) for f in flavours]
         if simulation is not None:
             from workbook.simulation_sheet import add_simulation_sheet

@@ -138,3 +138,19 @@ def test_a_workbook_built_before_fingerprints_is_not_replaced(built, tmp_path, c
     code, err = _rebuild(out, capsys)
     assert code == 2
     assert "no fingerprint" in err and "--refresh" in err and "--force" in err and str(path) in err
+
+
+def test_an_edited_native_workbook_stops_the_udf_one_being_rebuilt_too(built, tmp_path, capsys):
+    """``--flavour both`` refuses before writing anything, so the pair stays as the person left it."""
+    import shutil
+
+    out, native = _copy_of_native(built, tmp_path)
+    udf = out / "CEO_Model.xlsx"
+    shutil.copy(built["udf"].path, udf)
+    _edit_named(native, "SharePrice", 5.5)
+    before = udf.read_bytes(), native.read_bytes()
+    import build as build_cli
+
+    assert build_cli.main(["--out", str(out), "--no-picture"]) == 2
+    assert capsys.readouterr().err == f"build.py: {native}: {EDITED}\n"
+    assert (udf.read_bytes(), native.read_bytes()) == before
