@@ -1,0 +1,280 @@
+"""LibreOffice (≥ 24.8) with the CEO_* add-in as the headless engine: one persistent process per run.
+
+:func:`shared` starts, on first use, one headless ``soffice`` with a private
+profile (recalculate on load, macros never run, links never updated) and the
+add-in installed, driven over UNO by :mod:`workbook.lo_driver` in LibreOffice's
+own Python; it is stopped when the Python process exits. :meth:`Engine.compute`
+answers like :func:`workbook.recalc.compute`: ``{(sheet, "A1"): value}`` for
+every formula cell, errors as :class:`workbook.recalc.ExcelErrorValue`.
+
+The add-in is packed from ``udfs`` into a cache folder (keyed by the source of
+``udfs``) the first time; that needs ``unoidl-write`` (``libreoffice-dev``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import zipfile
+from pathlib import Path
+
+from workbook import libreoffice
+
+MIN_VERSION = (24, 8)  # the first LibreOffice seen mapping an add-in's CompatibilityName from .xlsx (7.4 does not)
+START_TIMEOUT = 120
+PYTHON_CANDIDATES = ("/usr/lib/libreoffice/program/python", "/usr/bin/python3")
+
+PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" \
+oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse">\
+<value>1</value></prop></item>
+</oor:items>
+"""
+
+
+class EngineUnavailable(RuntimeError):
+    """LibreOffice cannot serve as the engine here; the message says why."""
+
+
+@functools.cache
+def version() -> tuple[int, ...] | None:
+    """The installed LibreOffice's version, e.g. ``(25, 2, 3, 2)``; None when there is none."""
+    exe = libreoffice.executable()
+    if exe is None:
+        return None
+    try:
+        run = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"LibreOffice\S*\s+(\d+(?:\.\d+)+)", run.stdout)
+    return tuple(int(x) for x in m.group(1).split(".")) if m else None
+
+
+@functools.cache
+def python() -> str | None:
+    """LibreOffice's Python (the one with ``import uno``)."""
+    candidates = [os.environ.get("CEO_LO_PYTHON"), *PYTHON_CANDIDATES, shutil.which("python3")]
+    for candidate in filter(None, candidates):
+        if not os.access(candidate, os.X_OK):
+            continue
+        run = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=60, check=False)
+        if run.returncode == 0:
+            return candidate
+    return None
+
+
+def unavailable_reason() -> str | None:
+    """Why LibreOffice cannot be the engine here, or None when it can."""
+    found = version()
+    if found is None:
+        return "LibreOffice (soffice) is not installed"
+    if found[:2] < MIN_VERSION:
+        return (
+            f"LibreOffice {'.'.join(map(str, found[:3]))} is older than "
+            f"{'.'.join(map(str, MIN_VERSION))} (it does not map CEO_* names onto the add-in)"
+        )
+    if python() is None:
+        return "LibreOffice's Python UNO bridge is missing (apt-get install python3-uno)"
+    return None
+
+
+def usable() -> bool:
+    return unavailable_reason() is None
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ceo-model"
+
+
+def addin() -> Path:
+    """The add-in packed from the current ``udfs`` (cached by the hash of its sources and of this Python)."""
+    from udfs import calc_addin
+
+    digest = hashlib.sha256(sys.executable.encode())
+    for source in sorted((calc_addin.project_root() / "udfs").glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    target = _cache_dir() / f"CEO_Model-{digest.hexdigest()[:16]}.oxt"
+    if not target.exists():
+        try:
+            calc_addin.pack(target)
+        except calc_addin.AddinError as exc:
+            raise EngineUnavailable(str(exc)) from exc
+    return target
+
+
+def _new_profile(profile: Path) -> None:
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
+
+
+def _driver(profile: Path, oxt: Path | None = None) -> subprocess.Popen:
+    driver = Path(__file__).with_name("lo_driver.py")
+    return subprocess.Popen(
+        [python(), str(driver), libreoffice.executable(), str(profile), *([str(oxt)] if oxt else [])],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")},
+    )
+
+
+def _profile_with(oxt: Path) -> Path:
+    """A profile with the add-in installed, made once per add-in and copied for each run."""
+    template = oxt.with_suffix(".profile")
+    if template.exists():
+        return template
+    with tempfile.TemporaryDirectory(prefix="ceo_lo_prepare_", dir=template.parent) as tmp:
+        profile = Path(tmp) / "profile"
+        _new_profile(profile)
+        process = _driver(profile, oxt)
+        try:
+            out, _ = process.communicate(timeout=START_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, _ = process.communicate()
+        answer = json.loads(out.splitlines()[0]) if out.strip() else {"error": "no answer"}
+        if not answer.get("ok"):
+            raise EngineUnavailable(f"cannot install the add-in into LibreOffice: {answer.get('error')}")
+        with contextlib.suppress(OSError):  # made meanwhile by another process
+            profile.rename(template)
+    return template
+
+
+class Engine:
+    """One headless LibreOffice with the add-in; :meth:`compute` may be called many times."""
+
+    def __init__(self, with_addin: bool = True) -> None:
+        reason = unavailable_reason()
+        if reason:
+            raise EngineUnavailable(reason)
+        self._lock = threading.Lock()
+        self._tmp = tempfile.TemporaryDirectory(prefix="ceo_lo_engine_")
+        profile = Path(self._tmp.name) / "profile"
+        if with_addin:
+            shutil.copytree(_profile_with(addin()), profile, symlinks=True)
+        else:
+            _new_profile(profile)
+        self._process = _driver(profile)
+        ready = self._answer(START_TIMEOUT)
+        if not ready.get("ok"):
+            self.close()
+            raise EngineUnavailable(f"LibreOffice did not start: {ready.get('error')}")
+
+    def _answer(self, timeout: float) -> dict:
+        result: list[str] = []
+        reader = threading.Thread(target=lambda: result.append(self._process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not result or not result[0]:
+            return {"ok": False, "error": "no answer from LibreOffice" if result else f"no answer within {timeout} s"}
+        return json.loads(result[0])
+
+    def recalculate_to(self, source: Path, target: Path) -> None:
+        """LibreOffice's own .xlsx of ``source`` after a full recalculation."""
+        with self._lock:
+            if self._process.poll() is not None:
+                raise EngineUnavailable("LibreOffice is no longer running")
+            self._process.stdin.write(json.dumps({"load": str(Path(source).resolve()), "save": str(target)}) + "\n")
+            self._process.stdin.flush()
+            answer = self._answer(libreoffice.TIMEOUT_SECONDS)
+        if not answer.get("ok") or not Path(target).exists():
+            raise libreoffice.LibreOfficeError(
+                f"LibreOffice could not recalculate {source.name}: {answer.get('error')}"
+            )
+
+    def compute(self, path: str | Path) -> dict:
+        with tempfile.TemporaryDirectory(prefix="ceo_lo_out_") as out:
+            produced = Path(out) / "recalculated.xlsx"
+            self.recalculate_to(Path(path), produced)
+            return formula_values(produced)
+
+    def close(self) -> None:
+        process = getattr(self, "_process", None)
+        if process is not None and process.poll() is None:
+            try:
+                process.stdin.write(json.dumps({"quit": True}) + "\n")
+                process.stdin.close()
+                process.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+                process.wait()
+        self._tmp.cleanup()
+
+
+_SHARED: dict[bool, Engine] = {}
+
+
+def shared(with_addin: bool = True) -> Engine:
+    """The process's engine, started on first use and stopped at exit."""
+    if with_addin not in _SHARED:
+        _SHARED[with_addin] = Engine(with_addin)
+        atexit.register(_SHARED[with_addin].close)
+    return _SHARED[with_addin]
+
+
+# -- values from LibreOffice's .xlsx --------------------------------------------------------------------------------
+
+_CELL = re.compile(r'<c r="(?P<ref>[A-Z]+\d+)"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', re.S)
+_TYPE = re.compile(r'\st="([^"]*)"')
+_V = re.compile(r"<v>(.*?)</v>", re.S)
+_SI = re.compile(r"<si>(.*?)</si>", re.S)
+_T = re.compile(r"<t[^>]*>(.*?)</t>", re.S)
+
+
+def formula_values(path: Path) -> dict:
+    """``{(sheet, ref): value}`` of every formula cell of an .xlsx as LibreOffice writes it."""
+    from xml.sax.saxutils import unescape
+
+    from workbook.recalc import ExcelErrorValue, sheet_parts
+
+    values: dict = {}
+    with zipfile.ZipFile(path) as archive:
+        shared_strings: list[str] = []
+        if "xl/sharedStrings.xml" in archive.namelist():
+            xml = archive.read("xl/sharedStrings.xml").decode("utf-8")
+            shared_strings = [unescape("".join(_T.findall(si))) for si in _SI.findall(xml)]
+        for sheet, part in sheet_parts(archive).items():
+            xml = archive.read(part).decode("utf-8")
+            for m in _CELL.finditer(xml):
+                body = m["body"]
+                if body is None or "<f" not in body:
+                    continue
+                kind = _TYPE.search(m["attrs"])
+                kind = kind.group(1) if kind else "n"
+                v = _V.search(body)
+                text = unescape(v.group(1)) if v else None
+                if text is None:
+                    value = None if kind != "str" else ""
+                elif kind == "e":
+                    value = ExcelErrorValue(text)
+                elif kind == "b":
+                    value = text == "1"
+                elif kind == "s":
+                    value = shared_strings[int(text)]
+                elif kind in ("str", "inlineStr"):
+                    value = text
+                else:
+                    value = float(text)
+                values[(sheet, m["ref"])] = value
+    return values
