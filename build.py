@@ -1,6 +1,7 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
 python build.py [--out DIR] [--flavour udf|native|both] [--placements CSV] [--terms FILE] [--force]
+                [--engine libreoffice|formulas] [--no-addin]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
 --refresh rebuilds OLD with the current template, carrying every input (see
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import model
 from model.errors import CEOModelError
+from workbook.engines import EngineChoiceError, choose
 from workbook.files import RefusedOverwrite
 from workbook.generate import build, named_values, read_placements, read_terms
 from workbook.spec import Unit
@@ -33,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terms", type=Path, help="JSON object of deal terms to override")
     parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
     parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs to PNG")
+    parser.add_argument(
+        "--engine",
+        choices=("libreoffice", "formulas"),
+        help="engine computing the cached values (default: LibreOffice >= 24.8 when installed, else formulas)",
+    )
+    parser.add_argument("--no-addin", action="store_true", help="skip writing the LibreOffice add-in CEO_Model.oxt")
     parser.add_argument("--refresh", type=Path, metavar="OLD", help="rebuild OLD with the current template")
     parser.add_argument("-o", "--output", type=Path, metavar="NEW", help="with --refresh: where to write")
     args = parser.parse_args(argv)
@@ -45,15 +53,19 @@ def main(argv: list[str] | None = None) -> int:
         terms = read_terms(args.terms) if args.terms else model.PROSPECTUS
         placements = read_placements(args.placements) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
-        built = [build(args.out, f, terms, placements, args.force) for f in flavours]
-    except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:
+        engine = choose(args.engine)
+        built = [build(args.out, f, terms, placements, args.force, engine=engine) for f in flavours]
+    except (CEOModelError, RefusedOverwrite, OSError, ValueError, EngineChoiceError) as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
 
     for b in built:
         print(
-            f"wrote {b.path}  ({b.flavour} flavour, {sum(1 for _ in b.layout.formula_cells())} formula cells, values cached)"
+            f"wrote {b.path}  ({b.flavour} flavour, {sum(1 for _ in b.layout.formula_cells())} formula cells, "
+            f"values cached by {b.engine})"
         )
+    if not args.no_addin:
+        _addin(args.out)
     print()
     values = named_values(built[0])
     for output in OUTPUTS:
@@ -94,6 +106,18 @@ def _shown(value, unit: Unit) -> str:
         Unit.SHARES: f"{value:,.0f}",
         Unit.MONTHS: f"{value:,.1f} months",
     }.get(unit, f"{value:,.0f}")
+
+
+def _addin(out: Path) -> None:
+    """``CEO_Model.oxt`` beside the workbooks: the CEO_* functions for LibreOffice Calc."""
+    from udfs.calc_addin import AddinError, pack
+
+    try:
+        oxt = pack(out / "CEO_Model.oxt")
+    except (AddinError, OSError) as exc:
+        print(f"No LibreOffice add-in: {exc}")
+        return
+    print(f"wrote {oxt}  (LibreOffice add-in: unopkg add {oxt.name}, or Tools › Extension Manager)")
 
 
 def _picture(built) -> None:

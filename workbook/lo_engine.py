@@ -204,6 +204,7 @@ class Engine:
             )
 
     def compute(self, path: str | Path) -> dict:
+        refuse_web_functions(Path(path))
         with tempfile.TemporaryDirectory(prefix="ceo_lo_out_") as out:
             produced = Path(out) / "recalculated.xlsx"
             self.recalculate_to(Path(path), produced)
@@ -220,6 +221,19 @@ class Engine:
                 process.kill()
                 process.wait()
         self._tmp.cleanup()
+
+
+_WEB = re.compile(rb"WEBSERVICE\s*\(", re.I)
+
+
+def refuse_web_functions(path: Path) -> None:
+    """LibreOffice would fetch WEBSERVICE URLs while recalculating: such files are refused."""
+    from workbook.safety import UnreadableWorkbook
+
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/") and name.endswith(".xml") and _WEB.search(archive.read(name)):
+                raise UnreadableWorkbook(f"{path.name}: {name} calls WEBSERVICE; recalc does not fetch web content")
 
 
 _SHARED: dict[bool, Engine] = {}
