@@ -13,9 +13,9 @@ import model
 from model.errors import CEOModelError
 from model.terms import DealTerms, Schedule
 from workbook.builder import write_workbook
+from workbook.engines import choose, compute
 from workbook.files import atomic_target, check_overwrite
 from workbook.layout import Layout, build_layout
-from workbook.engines import choose, compute
 from workbook.recalc import write_cached_values
 from workbook.template import template
 
