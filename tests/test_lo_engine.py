@@ -246,6 +246,19 @@ def test_rounding_and_workday_across_engines(engine, tmp_path):
         assert ours[("S", f"L{i}")] == expected, (start, move)
 
 
+def test_formulas_workday_counts_from_weekend_and_holiday_starts(tmp_path):
+    """No LibreOffice needed: the fallback engine gives Excel's WORKDAY (``formulas`` alone gives #VALUE!)."""
+    rows = {"H1": dt.date(2001, 11, 22)}
+    for i, start in enumerate(WEEKEND_AND_HOLIDAY["Trade date"], start=1):
+        rows[f"A{i}"], rows[f"B{i}"] = start, f"=WORKDAY(A{i},3,$H$1)"
+    rows["A9"], rows["B9"] = dt.date(2001, 11, 3), "=WORKDAY(A9,0)"  # zero days: the start itself, a Saturday
+    path = tmp_path / "workday.xlsx"
+    _sheet(path, rows)
+    values = formulas_compute(path)
+    assert [values[("S", f"B{i}")] for i in range(1, len(SETTLES) + 1)] == [serial(d) for d in SETTLES]
+    assert values[("S", "B9")] == serial(dt.date(2001, 11, 3))
+
+
 # --- choosing the engine (no LibreOffice needed) ------------------------------------------------------------------
 
 
