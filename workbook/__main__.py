@@ -41,6 +41,9 @@ def _recalc(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else source
     try:
         package = check_package(source)  # before the engine is even imported: hostile files fail fast
+        from workbook.engines import prestart
+
+        prestart(args.engine)  # LibreOffice starts while the rest is imported
         from workbook.engines import EngineChoiceError, choose, compute
         from workbook.files import atomic_target
         from workbook.recalc import write_cached_values

@@ -46,6 +46,17 @@ def choose(requested: str | None = None, *, quiet: bool = False) -> str:
     return "formulas"
 
 
+def prestart(requested: str | None = None) -> None:
+    """Start the LibreOffice engine now, without waiting, if it is the one that will be chosen."""
+    try:
+        if choose(requested, quiet=True) == "libreoffice":
+            from workbook import lo_engine
+
+            lo_engine.shared()
+    except Exception:  # the real choice, just after, reports what is wrong
+        pass
+
+
 def compute(path: str | Path, engine: str) -> dict:
     """``{(sheet, "A1"): value}`` of every formula cell of ``path``, by ``engine``."""
     if engine == "libreoffice":

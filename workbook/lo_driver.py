@@ -1,11 +1,13 @@
 """Drive one headless LibreOffice over UNO (run by LibreOffice's own Python; a helper, not part of the package API).
 
 Started by :class:`workbook.lo_engine.Engine` as
-``python3 lo_driver.py SOFFICE PROFILE_DIR [OXT]``. It starts ``soffice`` with
+``python3 lo_driver.py SOFFICE PROFILE_DIR [OXT | --warm FILE]``. It starts ``soffice`` with
 that private profile and a private pipe. Given ``OXT`` it installs that add-in
 into the profile through the extension manager (``unopkg`` itself refuses to
 run as root without ``--shared``) and stops: the add-in's types are loaded by
-the next start. Without, it answers one JSON request per stdin line::
+the next start. Without, it answers one JSON request per stdin line (with
+``--warm FILE`` it first recalculates FILE, a call of the add-in, so that its
+Python imports its packages before the first real request)::
 
     {"load": "/in.xlsx", "save": "/out.xlsx"}  ->  {"ok": true, "seconds": 0.8}
     {"quit": true}
@@ -110,12 +112,13 @@ def _recalc(desktop, source, target):
         raise RuntimeError(f"LibreOffice could not open {os.path.basename(source)}")
     try:
         doc.calculateAll()
-        doc.storeToURL(_url(target), (_prop("FilterName", "Calc MS Excel 2007 XML"),))
+        if target:
+            doc.storeToURL(_url(target), (_prop("FilterName", "Calc MS Excel 2007 XML"),))
     finally:
         doc.close(True)
 
 
-def serve(soffice, profile, oxt=None):
+def serve(soffice, profile, oxt=None, warm=None):
     """Answer requests; with ``oxt``, only install it into ``profile`` and stop (its types load on the next start)."""
     pipe = f"ceo_model_{os.getpid()}"
     env = {**os.environ, "HOME": profile}
@@ -143,6 +146,9 @@ def serve(soffice, profile, oxt=None):
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         if oxt:
             _install(ctx, oxt)
+        elif warm:  # a file calling the add-in: Python imports numpy, pandas, scipy now, while the caller is busy
+            with contextlib.suppress(Exception):
+                _recalc(desktop, warm, None)
         out.write(json.dumps({"ok": True, "pid": process.pid}) + "\n")
         out.flush()
         for line in [] if oxt else sys.stdin:
@@ -176,4 +182,6 @@ def serve(soffice, profile, oxt=None):
 
 
 if __name__ == "__main__":
-    serve(*sys.argv[1:4])
+    args = sys.argv[1:]
+    warm = args[args.index("--warm") + 1] if "--warm" in args else None
+    serve(*args[:2], *(args[2:3] if not warm else []), warm=warm)

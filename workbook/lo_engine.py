@@ -108,13 +108,13 @@ def _cache_dir() -> Path:
 
 def addin() -> Path:
     """The add-in packed from the current ``udfs`` (cached by the hash of its sources and of this Python)."""
-    from udfs import calc_addin
-
     digest = hashlib.sha256(sys.executable.encode())
-    for source in sorted((calc_addin.project_root() / "udfs").glob("*.py")):
+    for source in sorted((Path(__file__).resolve().parent.parent / "udfs").glob("*.py")):  # not imported: slow
         digest.update(source.name.encode() + source.read_bytes())
     target = _cache_dir() / f"CEO_Model-{digest.hexdigest()[:16]}.oxt"
     if not target.exists():
+        from udfs import calc_addin
+
         try:
             calc_addin.pack(target)
         except calc_addin.AddinError as exc:
@@ -127,16 +127,32 @@ def _new_profile(profile: Path) -> None:
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
 
 
-def _driver(profile: Path, oxt: Path | None = None) -> subprocess.Popen:
+def _driver(profile: Path, oxt: Path | None = None, warm: bool = False) -> subprocess.Popen:
     driver = Path(__file__).with_name("lo_driver.py")
+    extra = [str(oxt)] if oxt else ["--warm", str(_warm_file())] if warm else []
     return subprocess.Popen(
-        [python(), str(driver), libreoffice.executable(), str(profile), *([str(oxt)] if oxt else [])],
+        [python(), str(driver), libreoffice.executable(), str(profile), *extra],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
         env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")},
     )
+
+
+def _warm_file() -> Path:
+    """A one-cell .xlsx calling the add-in (see ``lo_driver --warm``)."""
+    path = _cache_dir() / "warm.xlsx"
+    if not path.exists():
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active["A1"] = "=CEO_FEE(1)"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        book.save(partial)
+        partial.replace(path)
+    return path
 
 
 def _profile_with(oxt: Path) -> Path:
@@ -175,11 +191,20 @@ class Engine:
             shutil.copytree(_profile_with(addin()), profile, symlinks=True)
         else:
             _new_profile(profile)
-        self._process = _driver(profile)
+        # started here, waited for at the first use: the caller's own work meanwhile overlaps LibreOffice's start
+        self._process = _driver(profile, warm=with_addin)
+        self._soffice_group = None
+        self._ready = False
+
+    def _wait_ready(self) -> None:
+        if self._ready:
+            return
         ready = self._answer(START_TIMEOUT)
+        self._soffice_group = ready.get("pid")  # soffice runs in a process group of its own
         if not ready.get("ok"):
             self.close()
             raise EngineUnavailable(f"LibreOffice did not start: {ready.get('error')}")
+        self._ready = True
 
     def _answer(self, timeout: float) -> dict:
         result: list[str] = []
@@ -193,11 +218,14 @@ class Engine:
     def recalculate_to(self, source: Path, target: Path) -> None:
         """LibreOffice's own .xlsx of ``source`` after a full recalculation."""
         with self._lock:
+            self._wait_ready()
             if self._process.poll() is not None:
                 raise EngineUnavailable("LibreOffice is no longer running")
             self._process.stdin.write(json.dumps({"load": str(Path(source).resolve()), "save": str(target)}) + "\n")
             self._process.stdin.flush()
             answer = self._answer(libreoffice.TIMEOUT_SECONDS)
+            if "within" in answer.get("error", ""):  # stuck: nothing more can be asked of it
+                self._kill()
         if not answer.get("ok") or not Path(target).exists():
             raise libreoffice.LibreOfficeError(
                 f"LibreOffice could not recalculate {source.name}: {answer.get('error')}"
@@ -218,9 +246,17 @@ class Engine:
                 process.stdin.close()
                 process.wait(timeout=30)
             except (OSError, subprocess.TimeoutExpired):
-                process.kill()
-                process.wait()
+                self._kill()
         self._tmp.cleanup()
+
+    def _kill(self) -> None:
+        import signal
+
+        if getattr(self, "_soffice_group", None):
+            with contextlib.suppress(OSError):
+                os.killpg(self._soffice_group, signal.SIGKILL)
+        self._process.kill()
+        self._process.wait()
 
 
 _WEB = re.compile(rb"WEBSERVICE\s*\(", re.I)
