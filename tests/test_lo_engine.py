@@ -71,6 +71,18 @@ def test_addin_catalogue_is_the_function_table(engine):
         assert all(p["Description"] for p in entry["params"]), name
 
 
+def test_make_oxt_writes_the_extension_and_refuses_a_bad_target(engine, tmp_path, capsys):
+    target = tmp_path / "CEO_Model.oxt"
+    assert calc_addin.main([str(target)]) == 0
+    with zipfile.ZipFile(target) as oxt:
+        assert oxt.read("CalcAddIns.xcu").count(b'oor:name="CompatibilityName"') == len(udfs.EXCEL_FUNCTIONS)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert calc_addin.main([str(blocker / "CEO_Model.oxt")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("oxt: ") and "Traceback" not in err[0]
+
+
 def _sheet(path, rows: dict[str, object]) -> None:
     wb = Workbook()
     ws = wb.active
