@@ -23,6 +23,7 @@ Importing this module does nothing (pytest imports it to collect doctests).
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -179,6 +180,8 @@ def serve(soffice, profile, oxt=None, warm=None):
         with contextlib.suppress(OSError):
             os.killpg(process.pid, signal.SIGKILL)  # soffice.bin outlives its launcher otherwise
         process.wait()
+        if os.environ.get("CEO_LO_REMOVE"):  # the engine's temporary folder, once LibreOffice is gone
+            shutil.rmtree(os.environ["CEO_LO_REMOVE"], ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -55,31 +55,71 @@ class EngineUnavailable(RuntimeError):
     """LibreOffice cannot serve as the engine here; the message says why."""
 
 
-@functools.cache
-def version() -> tuple[int, ...] | None:
-    """The installed LibreOffice's version, e.g. ``(25, 2, 3, 2)``; None when there is none."""
+def _probe_cache() -> Path | None:
     exe = libreoffice.executable()
     if exe is None:
         return None
-    try:
-        run = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+    real = os.path.realpath(exe)
+    key = hashlib.sha256(f"{real}:{os.stat(real).st_mtime_ns}:{os.environ.get('CEO_LO_PYTHON', '')}".encode())
+    return _cache_dir() / f"probe-{key.hexdigest()[:16]}.json"
+
+
+def _probed(name: str, probe):
+    """``probe()``, remembered per installed LibreOffice (a new install changes the key): saves a start-up."""
+    cache = _probe_cache()
+    known = {}
+    if cache is not None and cache.exists():
+        with contextlib.suppress(OSError, ValueError):
+            known = json.loads(cache.read_text(encoding="utf-8"))
+    if name in known:
+        return known[name]
+    value = probe()
+    if cache is not None and value is not None:
+        known[name] = value
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(known), encoding="utf-8")
+            partial.replace(cache)
+    return value
+
+
+@functools.cache
+def version() -> tuple[int, ...] | None:
+    """The installed LibreOffice's version, e.g. ``(25, 2, 3, 2)``; None when there is none."""
+
+    def probe():
+        try:
+            run = subprocess.run(
+                [libreoffice.executable(), "--version"], capture_output=True, text=True, timeout=60, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        m = re.search(r"LibreOffice\S*\s+(\d+(?:\.\d+)+)", run.stdout)
+        return [int(x) for x in m.group(1).split(".")] if m else None
+
+    if libreoffice.executable() is None:
         return None
-    m = re.search(r"LibreOffice\S*\s+(\d+(?:\.\d+)+)", run.stdout)
-    return tuple(int(x) for x in m.group(1).split(".")) if m else None
+    found = _probed("version", probe)
+    return tuple(found) if found else None
 
 
 @functools.cache
 def python() -> str | None:
     """LibreOffice's Python (the one with ``import uno``)."""
-    candidates = [os.environ.get("CEO_LO_PYTHON"), *PYTHON_CANDIDATES, shutil.which("python3")]
-    for candidate in filter(None, candidates):
-        if not os.access(candidate, os.X_OK):
-            continue
-        run = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=60, check=False)
-        if run.returncode == 0:
-            return candidate
-    return None
+
+    def probe():
+        candidates = [os.environ.get("CEO_LO_PYTHON"), *PYTHON_CANDIDATES, shutil.which("python3")]
+        for candidate in filter(None, candidates):
+            if not os.access(candidate, os.X_OK):
+                continue
+            run = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=60, check=False)
+            if run.returncode == 0:
+                return candidate
+        return None
+
+    found = _probed("python", probe)
+    return found if found and os.access(found, os.X_OK) else None
 
 
 def unavailable_reason() -> str | None:
@@ -127,7 +167,7 @@ def _new_profile(profile: Path) -> None:
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
 
 
-def _driver(profile: Path, oxt: Path | None = None, warm: bool = False) -> subprocess.Popen:
+def _driver(profile: Path, oxt: Path | None = None, warm: bool = False, remove: str = "") -> subprocess.Popen:
     driver = Path(__file__).with_name("lo_driver.py")
     extra = [str(oxt)] if oxt else ["--warm", str(_warm_file())] if warm else []
     return subprocess.Popen(
@@ -136,7 +176,10 @@ def _driver(profile: Path, oxt: Path | None = None, warm: bool = False) -> subpr
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")},
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")},
+            "CEO_LO_REMOVE": remove,
+        },
     )
 
 
@@ -185,14 +228,14 @@ class Engine:
         if reason:
             raise EngineUnavailable(reason)
         self._lock = threading.Lock()
-        self._tmp = tempfile.TemporaryDirectory(prefix="ceo_lo_engine_")
-        profile = Path(self._tmp.name) / "profile"
+        self._tmp = tempfile.mkdtemp(prefix="ceo_lo_engine_")  # removed by close(), or by the driver at its end
+        profile = Path(self._tmp) / "profile"
         if with_addin:
             shutil.copytree(_profile_with(addin()), profile, symlinks=True)
         else:
             _new_profile(profile)
         # started here, waited for at the first use: the caller's own work meanwhile overlaps LibreOffice's start
-        self._process = _driver(profile, warm=with_addin)
+        self._process = _driver(profile, warm=with_addin, remove=self._tmp)
         self._soffice_group = None
         self._ready = False
 
@@ -238,16 +281,19 @@ class Engine:
             self.recalculate_to(Path(path), produced)
             return formula_values(produced)
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop LibreOffice; with ``wait=False`` (at exit) the driver finishes and removes the profile alone."""
         process = getattr(self, "_process", None)
         if process is not None and process.poll() is None:
             try:
                 process.stdin.write(json.dumps({"quit": True}) + "\n")
                 process.stdin.close()
+                if not wait:
+                    return
                 process.wait(timeout=30)
             except (OSError, subprocess.TimeoutExpired):
                 self._kill()
-        self._tmp.cleanup()
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
     def _kill(self) -> None:
         import signal
@@ -279,7 +325,7 @@ def shared(with_addin: bool = True) -> Engine:
     """The process's engine, started on first use and stopped at exit."""
     if with_addin not in _SHARED:
         _SHARED[with_addin] = Engine(with_addin)
-        atexit.register(_SHARED[with_addin].close)
+        atexit.register(_SHARED[with_addin].close, wait=False)
     return _SHARED[with_addin]
 
 
