@@ -218,8 +218,8 @@ def test_rounding_and_workday_across_engines(engine, tmp_path):
     ``formulas`` must give our (Excel's) rounding everywhere. LibreOffice must
     too below 1e11; above, its ROUND/ROUNDUP depart (measured with 25.2:
     ``ROUNDUP(800e9/3,0)`` = 266,666,666,666 where Excel gives 266,666,666,667),
-    and the departures are listed in the README. WORKDAY is checked against a
-    day-by-day count in all three.
+    and the departures are listed in the README. WORKDAY and NETWORKDAYS are
+    checked against a day-by-day count in LibreOffice and ``formulas``.
     """
     rng = np.random.default_rng(20011101)
     xs = list(rng.uniform(-1e6, 1e6, 120)) + list(rng.integers(1, 10**6, 60) / 1000 + 0.0005)
@@ -240,6 +240,7 @@ def test_rounding_and_workday_across_engines(engine, tmp_path):
         )
     for i, (start, move) in enumerate(zip(starts, moves, strict=True), start=1):
         rows[f"J{i}"], rows[f"K{i}"], rows[f"L{i}"] = start, move, f"=WORKDAY(J{i},K{i},$H$1:$H$3)"
+        rows[f"M{i}"] = f"=NETWORKDAYS(J{i},J{i}+K{i}*2,$H$1:$H$3)"
     path = tmp_path / "engines.xlsx"
     _sheet(path, rows)
     lo, ours = engine.compute(path), formulas_compute(path)
@@ -256,6 +257,16 @@ def test_rounding_and_workday_across_engines(engine, tmp_path):
         expected = serial(_excel_workday(start, move, holidays))
         assert lo[("S", f"L{i}")] == expected, (start, move)
         assert ours[("S", f"L{i}")] == expected, (start, move)
+        end = start + dt.timedelta(days=2 * move)
+        low, high = min(start, end), max(start, end)
+        count = sum(
+            1
+            for k in range((high - low).days + 1)
+            if (low + dt.timedelta(days=k)).weekday() < 5 and low + dt.timedelta(days=k) not in holidays
+        )
+        count = count if end >= start else -count
+        assert lo[("S", f"M{i}")] == count, (start, end)
+        assert ours[("S", f"M{i}")] == count, (start, end)
 
 
 def test_formulas_workday_counts_from_weekend_and_holiday_starts(tmp_path):
