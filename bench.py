@@ -130,35 +130,46 @@ def _placements(n: int):
 
 
 @benchmark(
-    "recalc", "headless recalc of the udf flavour vs LibreOffice recalculating the native flavour (fresh processes)"
+    "recalc",
+    "python -m workbook recalc of the udf flavour (LibreOffice + add-in) vs LibreOffice on the native flavour "
+    "(fresh process) vs the formulas engine, at the prospectus size, 1,000 and 5,000 placements",
 )
 def bench_recalc() -> None:
+    import math
+    import os
     import subprocess
     import tempfile
     from pathlib import Path
 
-    from workbook import libreoffice
+    from workbook import libreoffice, lo_engine
     from workbook.generate import build
-    from workbook.recalc import compute
 
-    if not libreoffice.available():
-        print("  skipped: LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    reason = lo_engine.unavailable_reason()
+    if reason:
+        print(f"  skipped: {reason}")
         return
-    cases = (
-        ("prospectus deal (6 placements)", None),
-        ("50 placements", _placements(50)),
-        ("1,000 placements", _placements(1000)),
+    sizes = os.environ.get("CEO_BENCH_PLACEMENTS", "0,1000,5000")
+    formulas_runs = {0: 5, 1000: 1}  # formulas takes minutes at 1,000 placements and is past the timeout at 5,000
+    if os.environ.get("CEO_BENCH_FORMULAS") == "0":
+        formulas_runs = {}
+    env = {**os.environ, "CEO_WORKBOOK_TIMEOUT": "0"}
+
+    def fresh(cmd):
+        return lambda: subprocess.run(cmd, check=True, capture_output=True, env=env)
+
+    print("  fresh processes, median of 5 (formulas: 5 at the prospectus size, 1 run at 1,000, none at 5,000)")
+    print(
+        f"  {'case':<22} {'formula cells':>13} {'ours (LO+add-in)':>17} {'LO native':>10} {'ratio':>6} {'formulas':>9}"
     )
-    print("  median of 5 fresh processes each; ours = python -m workbook recalc (load + compile + calculate + write)")
-    for label, placements in cases:
+    rows = []
+    for n in (int(x) for x in sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
-            udf, native = (build(tmp, f, placements=placements) for f in ("udf", "native"))
+            placements = _placements(n) if n else None
+            udf, native = (build(tmp, f, placements=placements, engine="libreoffice") for f in ("udf", "native"))
             cells = sum(1 for _ in udf.layout.formula_cells())
-            ours_cmd = [sys.executable, "-m", "workbook", "recalc", str(udf.path), "-o", str(tmp / "ours.xlsx")]
-            t_ours = median_time(
-                lambda cmd=ours_cmd: subprocess.run(cmd, check=True, capture_output=True), repeats=5, warmup=0
-            )
+            ours = [sys.executable, "-m", "workbook", "recalc", str(udf.path), "-o", str(tmp / "ours.xlsx")]
+            t_ours = median_time(fresh([*ours, "--engine", "libreoffice"]), repeats=5, warmup=0)
             t_lo = median_time(
                 lambda src=native.path, out=tmp / "lo": libreoffice.convert(
                     src, out, "xlsx:Calc MS Excel 2007 XML", recalculate=True
@@ -166,14 +177,25 @@ def bench_recalc() -> None:
                 repeats=5,
                 warmup=0,
             )
-            phases: dict[str, float] = {}
-            compute(udf.path, phases)
+            runs = formulas_runs.get(n, 0)
+            t_formulas = (
+                median_time(fresh([*ours, "--engine", "formulas"]), repeats=runs, warmup=0) if runs else float("nan")
+            )
+        label = f"{n:,} placements" if n else "prospectus (6)"
+        shown = _seconds(t_formulas) if runs else "—"
         print(
-            f"  {label:<32} {cells:>6} formula cells: ours {_seconds(t_ours)}, LibreOffice {_seconds(t_lo)}, "
-            f"ratio {t_ours / t_lo:5.2f}×; in-process: parse+compile {_seconds(phases['load'])} "
-            f"({phases['load'] / cells * 1000:.2f} ms/formula), calculate {_seconds(phases['calculate'])}"
+            f"  {label:<22} {cells:>13,} {_seconds(t_ours):>17} {_seconds(t_lo):>10} {t_ours / t_lo:>5.2f}× {shown:>9}"
         )
-    print("  goal: ours no slower than LibreOffice (ratio ≤ 1)")
+        rows.append((n, cells, t_ours, t_lo))
+    big = [r for r in rows if r[0] in (1000, 5000)]
+    if len(big) == 2:
+        (_, c1, o1, l1), (_, c5, o5, l5) = big
+        growth = math.log(c5 / c1)
+        print(
+            f"  growth 1,000 → 5,000 placements (seconds ∝ cells^k): ours k = {math.log(o5 / o1) / growth:.2f}, "
+            f"LibreOffice native k = {math.log(l5 / l1) / growth:.2f}"
+        )
+    print("  goals: ratio ≤ 1 at every size; growth exponent ≤ 1.1")
 
 
 @benchmark("placements_limit", "build.py --placements with MAX_PLACEMENTS rows: wall time and peak memory per flavour")

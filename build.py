@@ -1,7 +1,7 @@
 """Write the CEO model workbooks to dist/ and print the key figures.
 
 python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE] [--force]
-                [--simulate [PATHS]]
+                [--simulate [PATHS]] [--engine libreoffice|formulas] [--no-addin]
 python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
@@ -22,6 +22,7 @@ from openpyxl.utils.datetime import from_excel
 import model
 from model import deals
 from model.errors import CEOModelError
+from workbook.engines import EngineChoiceError, choose
 from workbook.files import RefusedOverwrite, atomic_target, check_overwrite
 from workbook.generate import FILE_NAMES, build, named_values, read_terms
 from workbook.placements_file import read_placements
@@ -63,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATHS",
         help="add a Simulation sheet (Monte Carlo summary and fan chart; default 10,000 paths × 252 days)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("libreoffice", "formulas"),
+        help="engine computing the cached values (default: LibreOffice >= 24.8 when installed, else formulas)",
+    )
+    parser.add_argument("--no-addin", action="store_true", help="skip writing the LibreOffice add-in CEO_Model.oxt")
     parser.add_argument("--refresh", type=Path, metavar="OLD", help="rebuild OLD with the current template")
     parser.add_argument("-o", "--output", type=Path, metavar="NEW", help="with --refresh: where to write")
     args = parser.parse_args(argv)
@@ -79,23 +86,27 @@ def main(argv: list[str] | None = None) -> int:
         terms = read_terms(args.terms) if args.terms else Deal(model.PROSPECTUS, deals.DEALS[deals.DEFAULT].SOURCES)
         placements = read_placements(args.placements, terms.terms, args.date_format) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
+        engine = choose(args.engine)
         simulation = _simulation(terms, args.simulate) if args.simulate is not None else None
         for f in flavours:  # refuse before writing anything: never half a rebuild over an edited pair
             check_overwrite(args.out / FILE_NAMES[f], args.force)
-        built = [build(args.out, f, terms, placements, args.force) for f in flavours]
+        built = [build(args.out, f, terms, placements, args.force, engine=engine) for f in flavours]
         if simulation is not None:
             from workbook.simulation_sheet import add_simulation_sheet
 
             for b in built:
                 add_simulation_sheet(b.path, b.values, simulation, str(args.terms) if args.terms else "prospectus")
-    except (CEOModelError, RefusedOverwrite, OSError, ValueError) as exc:
+    except (CEOModelError, RefusedOverwrite, OSError, ValueError, EngineChoiceError) as exc:
         print(f"build.py: {exc}", file=sys.stderr)
         return 2
 
     for b in built:
         print(
-            f"wrote {b.path}  ({b.flavour} flavour, {sum(1 for _ in b.layout.formula_cells())} formula cells, values cached)"
+            f"wrote {b.path}  ({b.flavour} flavour, {sum(1 for _ in b.layout.formula_cells())} formula cells, "
+            f"values cached by {b.engine})"
         )
+    if not args.no_addin:
+        _addin(args.out)
     print()
     values = named_values(built[0])
     for output in OUTPUTS:
@@ -180,6 +191,18 @@ def _shown(value, unit: Unit) -> str:
 
 def _shown_date(value) -> str:
     return from_excel(value).date().isoformat() if value else "-"
+
+
+def _addin(out: Path) -> None:
+    """``CEO_Model.oxt`` beside the workbooks: the CEO_* functions for LibreOffice Calc."""
+    from udfs.calc_addin import AddinError, pack
+
+    try:
+        oxt = pack(out / "CEO_Model.oxt")
+    except (AddinError, OSError) as exc:
+        print(f"No LibreOffice add-in: {exc}")
+        return
+    print(f"wrote {oxt}  (LibreOffice add-in: unopkg add {oxt.name}, or Tools › Extension Manager)")
 
 
 def _picture(built) -> None:

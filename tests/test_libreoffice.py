@@ -27,7 +27,7 @@ def lo_native(built):
 
 
 def test_every_numeric_cell_matches_our_engine(built, lo_native):
-    ours = built["native"].values
+    ours = compute(built["native"].path)  # the formulas engine: the built values may come from LibreOffice itself
     compared, mismatches = 0, []
     for key, value in ours.items():
         if isinstance(value, ExcelErrorValue):

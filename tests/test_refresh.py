@@ -20,11 +20,11 @@ from openpyxl.utils.datetime import to_excel
 
 import build as build_cli
 import model
+from workbook import engines
 from workbook.existing import plain
 from workbook.files import RefusedOverwrite
 from workbook.generate import build
 from workbook.layout import INPUT, build_layout
-from workbook.recalc import compute
 from workbook.refresh import default_target, refresh
 from workbook.safety import UnreadableWorkbook
 from workbook.spec import Kind
@@ -155,7 +155,8 @@ def test_round_trip_keeps_every_input_and_output(built, native_layout, tmp_path_
         if isinstance(value, str):
             cell = new_book[sheet][ref]
             assert (cell.value, cell.data_type) == (value, "s"), f"{sheet}!{ref} must stay text"
-    expected = compute(old)  # OLD recalculated: openpyxl saved it without values
+    # OLD recalculated (openpyxl saved it without values) by the engine that built NEW
+    expected = engines.compute(old, done.built.engine)
     cached = load_workbook(new, data_only=True)
     formulas = [(s, r) for s, r, _ in done.built.layout.formula_cells()]
     differ = {}

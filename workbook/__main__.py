@@ -1,4 +1,4 @@
-"""``python -m workbook recalc IN [-o OUT]`` and ``python -m workbook validate FILE [--json] [--recalc]``.
+"""``python -m workbook recalc IN [-o OUT] [--engine libreoffice|formulas]`` and ``python -m workbook validate FILE [--json] [--recalc]``.
 
 Exit codes: 0 success (validate: no errors), 1 validate found errors,
 2 the file cannot be read or written.
@@ -41,8 +41,18 @@ def _recalc(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else source
     try:
         package = check_package(source)  # before the engine is even imported: hostile files fail fast
+        from workbook.engines import prestart
+
+        prestart(args.engine)  # LibreOffice starts while the rest is imported
+        from workbook.engines import EngineChoiceError, choose, compute
         from workbook.files import atomic_target
-        from workbook.recalc import compute, write_cached_values
+        from workbook.recalc import write_cached_values
+
+        try:
+            engine = choose(args.engine)
+        except EngineChoiceError as exc:
+            print(f"recalc: {exc}", file=sys.stderr)
+            return 2
 
         if package.has_macros:
             print(
@@ -50,7 +60,7 @@ def _recalc(args: argparse.Namespace) -> int:
                 "they are not run and are kept unchanged",
                 file=sys.stderr,
             )
-        values = compute(source)
+        values = compute(source, engine)
         with atomic_target(target) as tmp:
             written = write_cached_values(source, values, tmp)
     except UnreadableWorkbook as exc:
@@ -60,7 +70,10 @@ def _recalc(args: argparse.Namespace) -> int:
         print(f"recalc: cannot recalculate {source.name}: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
         return 2
     errors = sum(1 for v in values.values() if type(v).__name__ == "ExcelErrorValue")
-    print(f"recalc: {written} formula values cached in {target}" + (f" ({errors} error values)" if errors else ""))
+    print(
+        f"recalc: {written} formula values cached in {target} by {engine}"
+        + (f" ({errors} error values)" if errors else "")
+    )
     return 0
 
 
@@ -85,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     recalc = commands.add_parser("recalc", help="evaluate every formula and store the values as cached values")
     recalc.add_argument("input")
     recalc.add_argument("-o", "--output", help="write here instead of updating INPUT in place")
+    recalc.add_argument(
+        "--engine",
+        choices=("libreoffice", "formulas"),
+        help="default: LibreOffice (>= 24.8, with the CEO_* add-in) when installed, else the formulas package",
+    )
     recalc.set_defaults(run=_recalc)
     validate = commands.add_parser("validate", help="check a workbook against the template and model-audit rules")
     validate.add_argument("file")

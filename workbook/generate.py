@@ -12,9 +12,10 @@ import model
 from model import terms_file
 from model.terms import DealTerms
 from workbook.builder import write_workbook
+from workbook.engines import choose, compute
 from workbook.files import atomic_target, check_overwrite
 from workbook.layout import Layout, build_layout
-from workbook.recalc import compute, write_cached_values
+from workbook.recalc import write_cached_values
 from workbook.template import Deal, template
 
 FILE_NAMES = {"udf": "CEO_Model.xlsx", "native": "CEO_Model_native.xlsx"}
@@ -26,6 +27,7 @@ class Built:
     path: Path
     layout: Layout
     values: dict
+    engine: str = "formulas"
 
 
 def build(
@@ -37,22 +39,25 @@ def build(
     *,
     sheets: tuple | None = None,
     target: Path | None = None,
+    engine: str | None = None,
 ) -> Built:
     """Write one flavour's workbook into ``out_dir`` with every formula's value cached.
 
     ``sheets`` replaces ``template(terms, placements)`` (template refresh passes
     the current template carrying an old workbook's inputs); ``target`` replaces
-    ``out_dir``/the flavour's file name.
+    ``out_dir``/the flavour's file name; ``engine`` (``libreoffice`` or
+    ``formulas``) the default engine choice (:func:`workbook.engines.choose`).
     """
+    engine = choose(engine)
     target = Path(target) if target is not None else Path(out_dir) / FILE_NAMES[flavour]
     check_overwrite(target, force)
     lay = build_layout(flavour, sheets if sheets is not None else template(terms, placements))
     with tempfile.TemporaryDirectory() as tmp, atomic_target(target) as final:
         plain = Path(tmp) / FILE_NAMES[flavour]
         write_workbook(lay, plain)
-        values = compute(plain)
+        values = compute(plain, engine)
         write_cached_values(plain, values, final)
-    return Built(flavour, target, lay, values)
+    return Built(flavour, target, lay, values, engine)
 
 
 def named_values(built: Built, prefix: str = "Out") -> dict[str, object]:

@@ -3,7 +3,8 @@
 The ``formulas`` package evaluates the workbook with the CEO_* names bound to
 our own UDF callables (exceptions mapped by :func:`udfs.excel_error_code`, the
 same mapping the xlwings adapters use) and with ROUND/ROUNDUP/ROUNDDOWN
-replaced by Excel's decimal rounding. The computed values are then written
+replaced by Excel's decimal rounding, WORKDAY by Excel's counting from a
+weekend or holiday start date. The computed values are then written
 into the original file as cached values — formulas, names, styles,
 validation, tables and charts untouched — and the workbook is marked to
 recalculate fully when Excel opens it.
@@ -44,7 +45,6 @@ class ExcelErrorValue(str):
 def register_functions() -> None:
     """Bind CEO_* names and Excel rounding into ``formulas`` (process-wide, once, before any load)."""
     import formulas
-    from formulas.functions import date as excel_dates
     from formulas.functions import wrap_func, wrap_ufunc
 
     table = formulas.get_functions()
@@ -55,40 +55,44 @@ def register_functions() -> None:
     table["ROUND"] = wrap_ufunc(_excel_rounding(round_half_up))
     table["ROUNDUP"] = wrap_ufunc(_excel_rounding(round_up))
     table["ROUNDDOWN"] = wrap_ufunc(_excel_rounding(round_down))
+    _excel_workday(table)
+
+
+def _excel_workday(table: dict) -> None:
+    """WORKDAY as Excel: a start date on a weekend or holiday counts from there.
+
+    ``formulas`` 1.3 moves the date with ``numpy.busday_offset(roll="raise")``,
+    which fails (``#VALUE!``) on such a start date. Excel counts the business
+    days after the start, whatever the start is: rolling back (forward for
+    negative days) to a business day first and then offsetting gives exactly
+    that; zero days give the start date itself. NETWORKDAYS counts with
+    ``busday_count``, which has no such trap, and is left as it is.
+    """
+    import datetime as dt
+
+    import numpy as np
+    from formulas.functions import date as xl_date
+    from formulas.functions import wrap_ufunc
+
+    epoch = dt.date(1899, 12, 30)
+
+    def workday(start_date, days, weekend=1, holidays=()):
+        xl_date.raise_errors(start_date)
+        xl_date.raise_errors(days)
+        start = dt.date(*xl_date.xday(start_date, slice(0, 3)))
+        whole = math.trunc(xl_date._convert2float(days))
+        if whole == 0:
+            return float((start - epoch).days)
+        rolled = np.busday_offset(start, 0, roll="backward" if whole > 0 else "forward", holidays=holidays)
+        return xl_date.xworkday_intl(float((rolled.astype(dt.date) - epoch).days), whole, weekend, holidays)
+
     table["WORKDAY"] = wrap_ufunc(
-        _workday_from_any_day(excel_dates.xworkday_intl),
+        workday,
         input_parser=lambda *a: a,
         check_error=lambda *a: None,
-        args_parser=lambda start, days, holidays=(): excel_dates.args_xworkday_intl(start, days, 1, holidays, True),
+        args_parser=lambda start_date, days, hdays=(): xl_date.args_xworkday_intl(start_date, days, 1, hdays, True),
         excluded={3},
     )
-
-
-def _workday_from_any_day(workday: Callable) -> Callable:
-    """Excel's WORKDAY from a weekend or holiday counts the working days after it (WORKDAY(Sat,3) = Wed).
-
-    ``formulas`` 1.3 uses numpy's ``busday_offset``, which refuses a start on
-    a non-working day (``#VALUE!``). The working days after a non-working
-    start are those after the nearest working day before it (after it, when
-    counting backwards), so that day gives Excel's answer.
-    """
-
-    def excel_workday(start_date, days, weekend=1, holidays=()):
-        try:
-            return workday(start_date, days, weekend, holidays)
-        except ValueError:
-            numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (start_date, days))
-            if not numbers or days == 0:
-                raise
-            step = -1 if days > 0 else 1
-            for k in range(1, 32):
-                try:
-                    return workday(start_date + step * k, days, weekend, holidays)
-                except ValueError:
-                    continue
-            raise
-
-    return excel_workday
 
 
 def _excel_rounding(rounder: Callable) -> Callable:

@@ -1,0 +1,376 @@
+"""LibreOffice (≥ 24.8) with the CEO_* add-in as the headless engine: one persistent process per run.
+
+:func:`shared` starts, on first use, one headless ``soffice`` with a private
+profile (recalculate on load, macros never run, links never updated) and the
+add-in installed, driven over UNO by :mod:`workbook.lo_driver` in LibreOffice's
+own Python; it is stopped when the Python process exits. :meth:`Engine.compute`
+answers like :func:`workbook.recalc.compute`: ``{(sheet, "A1"): value}`` for
+every formula cell, errors as :class:`workbook.recalc.ExcelErrorValue`.
+
+The add-in is packed from ``udfs`` into a cache folder (keyed by the source of
+``udfs``) the first time; that needs ``unoidl-write`` (``libreoffice-dev``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import zipfile
+from pathlib import Path
+
+from workbook import libreoffice
+
+MIN_VERSION = (24, 8)  # the first LibreOffice seen mapping an add-in's CompatibilityName from .xlsx (7.4 does not)
+START_TIMEOUT = 120
+PYTHON_CANDIDATES = ("/usr/lib/libreoffice/program/python", "/usr/bin/python3")
+
+PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" \
+oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse">\
+<value>1</value></prop></item>
+</oor:items>
+"""
+
+
+class EngineUnavailable(RuntimeError):
+    """LibreOffice cannot serve as the engine here; the message says why."""
+
+
+def _probe_cache() -> Path | None:
+    exe = libreoffice.executable()
+    if exe is None:
+        return None
+    real = os.path.realpath(exe)
+    key = hashlib.sha256(f"{real}:{os.stat(real).st_mtime_ns}:{os.environ.get('CEO_LO_PYTHON', '')}".encode())
+    return _cache_dir() / f"probe-{key.hexdigest()[:16]}.json"
+
+
+def _probed(name: str, probe):
+    """``probe()``, remembered per installed LibreOffice (a new install changes the key): saves a start-up."""
+    cache = _probe_cache()
+    known = {}
+    if cache is not None and cache.exists():
+        with contextlib.suppress(OSError, ValueError):
+            known = json.loads(cache.read_text(encoding="utf-8"))
+    if name in known:
+        return known[name]
+    value = probe()
+    if cache is not None and value is not None:
+        known[name] = value
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(known), encoding="utf-8")
+            partial.replace(cache)
+    return value
+
+
+@functools.cache
+def version() -> tuple[int, ...] | None:
+    """The installed LibreOffice's version, e.g. ``(25, 2, 3, 2)``; None when there is none."""
+
+    def probe():
+        try:
+            run = subprocess.run(
+                [libreoffice.executable(), "--version"], capture_output=True, text=True, timeout=60, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        m = re.search(r"LibreOffice\S*\s+(\d+(?:\.\d+)+)", run.stdout)
+        return [int(x) for x in m.group(1).split(".")] if m else None
+
+    if libreoffice.executable() is None:
+        return None
+    found = _probed("version", probe)
+    return tuple(found) if found else None
+
+
+@functools.cache
+def python() -> str | None:
+    """LibreOffice's Python (the one with ``import uno``)."""
+
+    def probe():
+        candidates = [os.environ.get("CEO_LO_PYTHON"), *PYTHON_CANDIDATES, shutil.which("python3")]
+        for candidate in filter(None, candidates):
+            if not os.access(candidate, os.X_OK):
+                continue
+            run = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=60, check=False)
+            if run.returncode == 0:
+                return candidate
+        return None
+
+    found = _probed("python", probe)
+    return found if found and os.access(found, os.X_OK) else None
+
+
+def unavailable_reason() -> str | None:
+    """Why LibreOffice cannot be the engine here, or None when it can."""
+    found = version()
+    if found is None:
+        return "LibreOffice (soffice) is not installed"
+    if found[:2] < MIN_VERSION:
+        return (
+            f"LibreOffice {'.'.join(map(str, found[:3]))} is older than "
+            f"{'.'.join(map(str, MIN_VERSION))} (it does not map CEO_* names onto the add-in)"
+        )
+    if python() is None:
+        return "LibreOffice's Python UNO bridge is missing (apt-get install python3-uno)"
+    return None
+
+
+def usable() -> bool:
+    return unavailable_reason() is None
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ceo-model"
+
+
+def addin() -> Path:
+    """The add-in packed from the current ``udfs`` (cached by the hash of its sources and of this Python)."""
+    digest = hashlib.sha256(sys.executable.encode())
+    for source in sorted((Path(__file__).resolve().parent.parent / "udfs").glob("*.py")):  # not imported: slow
+        digest.update(source.name.encode() + source.read_bytes())
+    target = _cache_dir() / f"CEO_Model-{digest.hexdigest()[:16]}.oxt"
+    if not target.exists():
+        from udfs import calc_addin
+
+        try:
+            calc_addin.pack(target)
+        except calc_addin.AddinError as exc:
+            raise EngineUnavailable(str(exc)) from exc
+    return target
+
+
+def _new_profile(profile: Path) -> None:
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
+
+
+def _driver(profile: Path, oxt: Path | None = None, warm: bool = False, remove: str = "") -> subprocess.Popen:
+    driver = Path(__file__).with_name("lo_driver.py")
+    extra = [str(oxt)] if oxt else ["--warm", str(_warm_file())] if warm else []
+    return subprocess.Popen(
+        [python(), str(driver), libreoffice.executable(), str(profile), *extra],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")},
+            "CEO_LO_REMOVE": remove,
+        },
+    )
+
+
+def _warm_file() -> Path:
+    """A one-cell .xlsx calling the add-in (see ``lo_driver --warm``)."""
+    path = _cache_dir() / "warm.xlsx"
+    if not path.exists():
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active["A1"] = "=CEO_FEE(1)"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        book.save(partial)
+        partial.replace(path)
+    return path
+
+
+def _profile_with(oxt: Path) -> Path:
+    """A profile with the add-in installed, made once per add-in and copied for each run."""
+    template = oxt.with_suffix(".profile")
+    if template.exists():
+        return template
+    with tempfile.TemporaryDirectory(prefix="ceo_lo_prepare_", dir=template.parent) as tmp:
+        profile = Path(tmp) / "profile"
+        _new_profile(profile)
+        process = _driver(profile, oxt)
+        try:
+            out, _ = process.communicate(timeout=START_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, _ = process.communicate()
+        answer = json.loads(out.splitlines()[0]) if out.strip() else {"error": "no answer"}
+        if not answer.get("ok"):
+            raise EngineUnavailable(f"cannot install the add-in into LibreOffice: {answer.get('error')}")
+        with contextlib.suppress(OSError):  # made meanwhile by another process
+            profile.rename(template)
+    return template
+
+
+class Engine:
+    """One headless LibreOffice with the add-in; :meth:`compute` may be called many times."""
+
+    def __init__(self, with_addin: bool = True) -> None:
+        reason = unavailable_reason()
+        if reason:
+            raise EngineUnavailable(reason)
+        self._lock = threading.Lock()
+        self._tmp = tempfile.mkdtemp(prefix="ceo_lo_engine_")  # removed by close(), or by the driver at its end
+        profile = Path(self._tmp) / "profile"
+        if with_addin:
+            shutil.copytree(_profile_with(addin()), profile, symlinks=True)
+        else:
+            _new_profile(profile)
+        # started here, waited for at the first use: the caller's own work meanwhile overlaps LibreOffice's start
+        self._process = _driver(profile, warm=with_addin, remove=self._tmp)
+        self._soffice_group = None
+        self._ready = False
+
+    def _wait_ready(self) -> None:
+        if self._ready:
+            return
+        ready = self._answer(START_TIMEOUT)
+        self._soffice_group = ready.get("pid")  # soffice runs in a process group of its own
+        if not ready.get("ok"):
+            self.close()
+            raise EngineUnavailable(f"LibreOffice did not start: {ready.get('error')}")
+        self._ready = True
+
+    def _answer(self, timeout: float) -> dict:
+        result: list[str] = []
+        reader = threading.Thread(target=lambda: result.append(self._process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not result or not result[0]:
+            return {"ok": False, "error": "no answer from LibreOffice" if result else f"no answer within {timeout} s"}
+        return json.loads(result[0])
+
+    def recalculate_to(self, source: Path, target: Path) -> None:
+        """LibreOffice's own .xlsx of ``source`` after a full recalculation."""
+        with self._lock:
+            self._wait_ready()
+            if self._process.poll() is not None:
+                raise EngineUnavailable("LibreOffice is no longer running")
+            self._process.stdin.write(json.dumps({"load": str(Path(source).resolve()), "save": str(target)}) + "\n")
+            self._process.stdin.flush()
+            answer = self._answer(libreoffice.TIMEOUT_SECONDS)
+            if "within" in answer.get("error", ""):  # stuck: nothing more can be asked of it
+                self._kill()
+        if not answer.get("ok") or not Path(target).exists():
+            raise libreoffice.LibreOfficeError(
+                f"LibreOffice could not recalculate {source.name}: {answer.get('error')}"
+            )
+
+    def compute(self, path: str | Path) -> dict:
+        refuse_web_functions(Path(path))
+        with tempfile.TemporaryDirectory(prefix="ceo_lo_out_") as out:
+            produced = Path(out) / "recalculated.xlsx"
+            self.recalculate_to(Path(path), produced)
+            return formula_values(produced)
+
+    def close(self, wait: bool = True) -> None:
+        """Stop LibreOffice; with ``wait=False`` (at exit) the driver finishes and removes the profile alone."""
+        process = getattr(self, "_process", None)
+        if process is not None and process.poll() is None:
+            try:
+                process.stdin.write(json.dumps({"quit": True}) + "\n")
+                process.stdin.close()
+                if not wait:
+                    return
+                process.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self._kill()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def _kill(self) -> None:
+        import signal
+
+        if getattr(self, "_soffice_group", None):
+            with contextlib.suppress(OSError):
+                os.killpg(self._soffice_group, signal.SIGKILL)
+        self._process.kill()
+        self._process.wait()
+
+
+_WEB = re.compile(rb"WEBSERVICE\s*\(", re.I)
+
+
+def refuse_web_functions(path: Path) -> None:
+    """LibreOffice would fetch WEBSERVICE URLs while recalculating: such files are refused."""
+    from workbook.safety import UnreadableWorkbook
+
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/") and name.endswith(".xml") and _WEB.search(archive.read(name)):
+                raise UnreadableWorkbook(f"{path.name}: {name} calls WEBSERVICE; recalc does not fetch web content")
+
+
+_SHARED: dict[bool, Engine] = {}
+
+
+def shared(with_addin: bool = True) -> Engine:
+    """The process's engine, started on first use and stopped at exit."""
+    if with_addin not in _SHARED:
+        _SHARED[with_addin] = Engine(with_addin)
+        atexit.register(_SHARED[with_addin].close, wait=False)
+    return _SHARED[with_addin]
+
+
+# -- values from LibreOffice's .xlsx --------------------------------------------------------------------------------
+
+_CELL = re.compile(r'<c r="(?P<ref>[A-Z]+\d+)"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', re.S)
+_TYPE = re.compile(r'\st="([^"]*)"')
+_V = re.compile(r"<v>(.*?)</v>", re.S)
+_SI = re.compile(r"<si>(.*?)</si>", re.S)
+_T = re.compile(r"<t[^>]*>(.*?)</t>", re.S)
+
+
+def formula_values(path: Path) -> dict:
+    """``{(sheet, ref): value}`` of every formula cell of an .xlsx as LibreOffice writes it."""
+    from xml.sax.saxutils import unescape
+
+    from workbook.recalc import ExcelErrorValue, sheet_parts
+
+    values: dict = {}
+    with zipfile.ZipFile(path) as archive:
+        shared_strings: list[str] = []
+        if "xl/sharedStrings.xml" in archive.namelist():
+            xml = archive.read("xl/sharedStrings.xml").decode("utf-8")
+            shared_strings = [unescape("".join(_T.findall(si))) for si in _SI.findall(xml)]
+        for sheet, part in sheet_parts(archive).items():
+            xml = archive.read(part).decode("utf-8")
+            for m in _CELL.finditer(xml):
+                body = m["body"]
+                if body is None or "<f" not in body:
+                    continue
+                kind = _TYPE.search(m["attrs"])
+                kind = kind.group(1) if kind else "n"
+                v = _V.search(body)
+                text = unescape(v.group(1)) if v else None
+                if text is None:
+                    value = None if kind != "str" else ""
+                elif kind == "e":
+                    value = ExcelErrorValue(text)
+                elif kind == "b":
+                    value = text == "1"
+                elif kind == "s":
+                    value = shared_strings[int(text)]
+                elif kind in ("str", "inlineStr"):
+                    value = text
+                else:
+                    value = float(text)
+                values[(sheet, m["ref"])] = value
+    return values
