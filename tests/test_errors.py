@@ -340,7 +340,14 @@ FORMULAS = {
 }
 
 
-def test_iferror_over_ceo_errors_in_headless_recalc(tmp_path):
+@pytest.mark.parametrize("engine", ["formulas", "libreoffice"])
+def test_iferror_over_ceo_errors_in_headless_recalc(tmp_path, engine):
+    if engine == "libreoffice":
+        from conftest import require
+
+        from workbook import lo_engine
+
+        require(lo_engine.usable(), f"LibreOffice engine: {lo_engine.unavailable_reason()}")
     wb = Workbook()
     ws = wb.active
     ws.title = "Calc"
@@ -350,7 +357,7 @@ def test_iferror_over_ceo_errors_in_headless_recalc(tmp_path):
     source, target = tmp_path / "errors.xlsx", tmp_path / "recalculated.xlsx"
     wb.save(source)
     run = subprocess.run(
-        [sys.executable, "-m", "workbook", "recalc", str(source), "-o", str(target)],
+        [sys.executable, "-m", "workbook", "recalc", str(source), "-o", str(target), "--engine", engine],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -358,7 +365,8 @@ def test_iferror_over_ceo_errors_in_headless_recalc(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     got = {ref: load_workbook(target, data_only=True)["Calc"][ref].value for ref in FORMULAS}
-    # ERROR.TYPE numbers are Excel's: 3 = #VALUE!, 6 = #NUM!
+    # ERROR.TYPE numbers are Excel's: 3 = #VALUE!, 6 = #NUM!. LibreOffice shows an add-in's type error as its
+    # Err:502 ("invalid argument", saved as #VALUE!), which its ERROR.TYPE does not number: #N/A (README, Errors).
     assert got == {
         "B1": "#NUM!",
         "C1": "caught",
@@ -367,9 +375,12 @@ def test_iferror_over_ceo_errors_in_headless_recalc(tmp_path):
         "F1": "#NUM!",
         "G1": 6,
         "H1": "type",
-        "I1": 3,
-        "J1": 40_000,  # the good cell of a range with a bad one: 4% of 1,000,000
-        "K1": 40_000,
+        "I1": 3 if engine == "formulas" else "#N/A",
+        # the good cell of a range with a bad one: 4% of 1,000,000. LibreOffice returns an add-in's array only
+        # into an array formula (not yet written by the template: issue 10, item 4): inside INDEX or SUM the
+        # range call is #VALUE! there (README, Errors).
+        "J1": 40_000 if engine == "formulas" else "#VALUE!",
+        "K1": 40_000 if engine == "formulas" else 0,
         "L1": 40_000,
     }
     # stored as error cells (t="e"), not text

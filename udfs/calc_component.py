@@ -105,10 +105,15 @@ def _result(value):
     return out
 
 
+_NUM_ELEMENT = {"#NUM!": float("inf")}  # what Calc shows as #NUM! in an array element
+
+
 def _method(excel_name, fn):
     import udfs
+    from udfs.errors import by_cell
 
     raising = getattr(fn, "__wrapped__", fn)
+    elementwise = getattr(fn, "elementwise", frozenset())
 
     def method(self, *args):
         log.debug("%s%r", excel_name, args)
@@ -118,6 +123,11 @@ def _method(excel_name, fn):
         try:
             return _result(raising(*args))
         except Exception as exc:
+            # a range mapped cell by cell fails cell by cell (#NUM! as infinity where the cell fails);
+            # a type error inside it fails the whole call, as Calc has no #VALUE! element to return
+            split = by_cell(raising, elementwise, tuple(args), {}, exc, _NUM_ELEMENT.get, raise_value_errors=True)
+            if split is not None:
+                return _result(split[0])
             code = udfs.excel_error_code(exc)
             log.warning("%s: %s", excel_name, exc)
             if code == "#NUM!":
