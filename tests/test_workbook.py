@@ -234,3 +234,19 @@ def test_build_replaces_its_own_file(built, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert again.path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+
+
+def test_warrant_dates_and_price_range_follow_the_terms(built):
+    """First placement 5 Nov 2001: cashless and transferable after 1 year, expiring after 5 [S-12];
+    $4.04 in the $2.22–$13.50 range [cover; S-10] is (4.04 − 2.22) / (13.50 − 2.22) of the way up."""
+    from helpers import named
+
+    for flavour in ("udf", "native"):
+        values = cached_values(built[flavour].path)
+        names = built[flavour].layout.names
+        serial = lambda day: float((day - dt.date(1899, 12, 30)).days)  # noqa: E731
+        assert named(values, names, "FirstTradeDate") == serial(dt.date(2001, 11, 5))
+        assert named(values, names, "WarrantsCashlessFrom") == serial(dt.date(2002, 11, 5))
+        assert named(values, names, "WarrantsTransferableFrom") == serial(dt.date(2002, 11, 5))
+        assert named(values, names, "WarrantsExpire") == serial(dt.date(2006, 11, 5))
+        assert close(named(values, names, "SharePriceInRange"), (4.04 - 2.22) / (13.50 - 2.22))

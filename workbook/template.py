@@ -434,6 +434,31 @@ def _totals() -> tuple:
             "ROUNDDOWN(WarrantShares*(SharePrice-WarrantStrike)/SharePrice,0),0)",
             "=IF(WarrantStrike>0,CEO_CASHLESS_SHARES(WarrantShares,WarrantStrike,SharePrice),0)",
         ),
+        Item(
+            "FirstTradeDate",
+            "First placement",
+            Unit.DATE,
+            "=IF(PlacementCount>0,SMALL(LedgerDates,COUNTIF(LedgerDates,0)+1),0)",
+        ),
+        Item(
+            "WarrantsCashlessFrom",
+            "First placement's warrants: cashless exercise from",
+            Unit.DATE,
+            "=IF(PlacementCount>0,DATE(YEAR(FirstTradeDate)+CashlessAfterYears,MONTH(FirstTradeDate),DAY(FirstTradeDate)),0)",
+        ),
+        Item(
+            "WarrantsTransferableFrom",
+            "First placement's warrants: transferable from",
+            Unit.DATE,
+            "=IF(PlacementCount>0,DATE(YEAR(FirstTradeDate)+TransferRestrictionYears,MONTH(FirstTradeDate),"
+            "DAY(FirstTradeDate)),0)",
+        ),
+        Item(
+            "WarrantsExpire",
+            "First placement's warrants: expire",
+            Unit.DATE,
+            "=IF(PlacementCount>0,DATE(YEAR(FirstTradeDate)+WarrantTermYears,MONTH(FirstTradeDate),DAY(FirstTradeDate)),0)",
+        ),
         Section("Compensation cap"),
         Item(
             "TotalCompensation",
@@ -521,6 +546,12 @@ def _totals() -> tuple:
             "=OWNERSHIP_PCT(0,WarrantShares,SharesOutstanding+TotalShares)",
         ),
         Section("Trading"),
+        Item(
+            "SharePriceInRange",
+            "Share price within its 52-week range (0 = low, 1 = high)",
+            Unit.NUMBER,
+            "=IF(PriceHigh52w>PriceLow52w,(SharePrice-PriceLow52w)/(PriceHigh52w-PriceLow52w),0)",
+        ),
         Item(
             "LargestPlacementAdv",
             "Largest placement, days of average daily volume",
