@@ -212,6 +212,18 @@ def generic(fn: str, arg: str, *, required: bool = True) -> None:
     add(fn, arg, [[good, good], [good]], VALUE, label="ragged-range")
 
 
+def scalar_term(fn: str, arg: str) -> None:
+    """A deal term given as one optional number (not mapped cell by cell): type, NaN, sign and range cases."""
+    for value, label, kind in (
+        ("x", "text", VALUE),
+        (True, "boolean", VALUE),
+        (NAN, "nan", NUM),
+        (-1, "negative", NUM),
+        ([[1, 2]], "range", VALUE),
+    ):
+        add(fn, arg, value, kind, label=label)
+
+
 def negative(fn: str, arg: str, value: float = -1) -> None:
     add(fn, arg, value, NUM, label="negative")
     add(fn, arg, [[BASE[fn][arg]], [value]], NUM, (2, 1), label="negative-in-range")
@@ -421,14 +433,7 @@ add(_DP, "bids", [[3.0]] * 6 + [[INF]] + [[3.0]] * 23, NUM, (7, 1), label="inf")
 generic(_DP, "days_since_issue")
 negative(_DP, "days_since_issue")
 for _arg in ("premium", "reset_after_days", "reset_factor", "lowest_bids"):
-    for _value, _label, _kind in (
-        ("x", "text", VALUE),
-        (True, "boolean", VALUE),
-        (NAN, "nan", NUM),
-        (-1, "negative", NUM),
-        ([[1, 2]], "range", VALUE),
-    ):
-        add(_DP, _arg, _value, _kind, label=_label)
+    scalar_term(_DP, _arg)
 add(_DP, "premium", 0, NUM, label="zero")
 add(_DP, "lowest_bids", 0, NUM, label="zero")
 add(_DP, "lowest_bids", 2.5, NUM, label="fraction")
@@ -453,14 +458,7 @@ add(_CB, "cap", 0, NUM, label="zero")
 negative(_CB, "cap")
 mismatch(_CB, "closing_bid", "market_price")
 for _arg in ("factor", "factor_low", "low_price"):
-    for _value, _label, _kind in (
-        ("x", "text", VALUE),
-        (True, "boolean", VALUE),
-        (NAN, "nan", NUM),
-        (-1, "negative", NUM),
-        ([[1, 2]], "range", VALUE),
-    ):
-        add(_CB, _arg, _value, _kind, label=_label)
+    scalar_term(_CB, _arg)
 add(_CB, "factor", 0, NUM, label="zero")
 
 # Dilution and listing -------------------------------------------------------------------

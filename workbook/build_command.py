@@ -220,5 +220,3 @@ def _picture(built) -> None:
         print(f"\nNo picture: {exc}")
         return
     print(f"\npicture of Outputs: {png}")
-
-

@@ -13,13 +13,20 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+# A private profile for every run: recalculate on load, never run macros, never update links.
+PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
 <value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
 <value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" \
+oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse">\
+<value>1</value></prop></item>
 </oor:items>
 """
 PDF_ONE_PAGE_PER_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
@@ -48,7 +55,7 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> P
         user = Path(profile) / "user"
         user.mkdir()
         if recalculate:
-            (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+            (user / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
         cmd = [
             exe,
             "--headless",
