@@ -155,11 +155,15 @@ def settlement_date(trade_date, holidays, business_days: int):
     --------
     >>> settlement_date(dt.date(2001, 11, 2), (), 3)  # a Friday
     datetime.date(2001, 11, 7)
+    >>> settlement_date(dt.date(2001, 11, 3), (), 0)  # T+0 on a Saturday: the Saturday, as WORKDAY(start, 0)
+    datetime.date(2001, 11, 3)
     """
     days = dates(trade_date, "trade_date")
     cycle = int(number(business_days, "business_days", low=0.0, high=TERM["settlement_business_days"].high, whole=True))
     off = np.array([], dtype="datetime64[D]") if holidays is None else dates(holidays, "holidays").ravel()
-    moved = np.busday_offset(days, cycle, roll="backward", holidays=off)
+    # WORKDAY(start, 0) is the start itself, even on a weekend or holiday (T+0); otherwise the count starts
+    # from the last business day on or before the start, which is how WORKDAY counts from a non-business day
+    moved = days if cycle == 0 else np.busday_offset(days, cycle, roll="backward", holidays=off)
     if moved.ndim == 0:
         return moved.astype(dt.date)
     return moved

@@ -93,5 +93,8 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
         "OutRunwayMonths": model.runway_months(terms.cash + net - terms.issuer_other_expenses, terms.monthly_burn),
         "OutOtherFee": model.other_fee(terms.other_gross, terms.other_rate, terms.other_maximum),
         "OutDiscountShares": discount,
-        "OutChecksTotal": int(headroom < 0) + int(gross > s.maximum) + int(discount > capacity),
+        "OutChecksTotal": int(headroom < 0)
+        + int(gross > s.maximum)
+        + int(discount > capacity)
+        + int(terms.last_sale_price < terms.nasdaq_minimum_bid),
     }

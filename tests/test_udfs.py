@@ -446,3 +446,11 @@ def test_vwap_feeds_warrant_strike():
     # 130% × 4.15 = 5.395 → 5.40 (half up)
     vwap = udfs.ceo_vwap([[100_000], [300_000]], [[4.00], [4.20]])
     assert udfs.ceo_warrant_strike(vwap) == 5.40
+
+
+def test_t_plus_0_settles_on_the_trade_date_even_on_a_weekend():
+    """Excel: WORKDAY(start, 0) is the start date itself, whatever day it is (found by the random-deal test:
+    a T+0 trade on a Saturday rolled back to Friday in the udf flavour while WORKDAY kept the Saturday)."""
+    saturday = 37198.0  # Saturday 3 November 2001
+    assert udfs.ceo_settlement_date(saturday, None, 0) == saturday
+    assert udfs.ceo_settlement_date(saturday, None, 1) == saturday + 2  # Monday 5 November

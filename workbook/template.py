@@ -158,6 +158,28 @@ def _inputs(deal: Deal) -> tuple:
     return tuple(parts)
 
 
+def _around(price: float, multiples: tuple) -> tuple[float, ...]:
+    """Scenario share prices: multiples of the deal's share price, to the cent."""
+    return tuple(sorted({round(price * m, 2) for m in multiples if round(price * m, 2) > 0}))
+
+
+def _classb_bids(t: DealTerms) -> tuple[float, ...]:
+    """Closing bids around the called warrants' thresholds (each side of the financing floor and of the price
+    below which the lower factor applies), the share price, and past the cap."""
+    cents = 0.01
+    points = (
+        t.classb_financing_floor - cents,
+        t.classb_financing_floor,
+        t.classb_low_price - cents,
+        t.classb_low_price,
+        t.last_sale_price / 2,
+        t.last_sale_price,
+        t.last_sale_price * 1.5,
+        t.classb_cap / t.classb_factor * 1.2,
+    )
+    return tuple(sorted({round(p, 2) for p in points if round(p, 2) > 0}))
+
+
 def _just_above(term: Term) -> float:
     """The lowest value a spreadsheet validation accepts for a term whose lower bound is open."""
     return {TermUnit.PRICE: 0.0001, TermUnit.USD: 0.01}.get(term.unit, 0.0001)
@@ -226,7 +248,7 @@ def _blocks(deal: Deal, placements: pd.DataFrame) -> tuple:
             "ConversionPrices",
             "Conversions: share prices",
             ("Price",),
-            tuple((p,) for p in (1.00, 1.50, 2.00, 2.50, 3.00, 3.50, t.last_sale_price, 5.00, 6.00, 8.00)),
+            tuple((p,) for p in _around(t.last_sale_price, (0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1, 1.25, 1.5, 2))),
             (Unit.PRICE,),
             (0.0001,),
             (100_000,),
@@ -236,7 +258,7 @@ def _blocks(deal: Deal, placements: pd.DataFrame) -> tuple:
             "ClassBBids",
             "Class B: closing bids",
             ("Bid",),
-            tuple((p,) for p in (1.50, 1.99, 2.00, 3.00, t.last_sale_price, 4.99, 5.00, 6.00, 20.00, 40.00)),
+            tuple((p,) for p in _classb_bids(t)),
             (Unit.PRICE,),
             (0.0001,),
             (100_000,),
@@ -246,7 +268,7 @@ def _blocks(deal: Deal, placements: pd.DataFrame) -> tuple:
             "ScenarioPrices",
             "Scenarios: share prices",
             ("Price",),
-            tuple((p,) for p in (1.00, 2.00, 3.00, t.last_sale_price, 5.00, 6.00, 8.00, 10.00)),
+            tuple((p,) for p in _around(t.last_sale_price, (0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5))),
             (Unit.PRICE,),
             (0.0001,),
             (100_000,),
@@ -726,6 +748,16 @@ CHECKS = (
         "CheckAgentOwnership",
         "Agent below the DGCL §203 interested-stockholder threshold",
         "=IFERROR(IF(AgentOwnership>=DgclInterestedHolder,1,0),1)",
+    ),
+    Check(
+        "CheckMinimumBid",
+        "Share price at or above the listing's minimum bid",
+        "=IFERROR(IF(SharePrice<NasdaqMinimumBid,1,0),1)",
+    ),
+    Check(
+        "CheckRetainer",
+        "Retainer allocated within the retainer and deposit",
+        "=IFERROR(IF(RetainerAllocation>AdvisoryRetainer+AdvisoryDeposit+EqualityTolerance,1,0),1)",
     ),
     Check("CheckPlacementRows", "Every placement row complete", "=IFERROR(IF(SUM(LedgerIncomplete)>0,1,0),1)"),
     Check("CheckInputs", "Inputs valid", "=IFERROR(IF(SUM(InputFlags)>0,1,0),1)"),
