@@ -163,7 +163,11 @@ def settlement_date(trade_date, holidays, business_days: int):
     off = np.array([], dtype="datetime64[D]") if holidays is None else dates(holidays, "holidays").ravel()
     # WORKDAY(start, 0) is the start itself, even on a weekend or holiday (T+0); otherwise the count starts
     # from the last business day on or before the start, which is how WORKDAY counts from a non-business day
-    moved = days if cycle == 0 else np.busday_offset(days, cycle, roll="backward", holidays=off)
+    moved = (
+        np.asarray(days, dtype="datetime64[D]")
+        if cycle == 0
+        else np.busday_offset(days, cycle, roll="backward", holidays=off)
+    )
     if moved.ndim == 0:
         return moved.astype(dt.date)
     return moved
