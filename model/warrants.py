@@ -169,7 +169,7 @@ def settlement_date(trade_date, holidays, business_days: int):
         else np.busday_offset(days, cycle, roll="backward", holidays=off)
     )
     if moved.ndim == 0:
-        return moved.astype(dt.date)
+        return np.asarray(moved)[()].astype(dt.date)
     return moved
 
 
