@@ -141,7 +141,7 @@ def _page_setup(ws, page: L.PageSetup | None, widths: dict[str, float], extents)
     area = f"A1:{get_column_letter(max_col)}{max_row}"
     printed = sum(widths.get(get_column_letter(c), DEFAULT_WIDTH) for c in range(1, max_col + 1))
     landscape = page.landscape if page else printed >= LANDSCAPE_FROM
-    ws.print_area = area
+    ws.print_area = list(page.areas) if page and page.areas else area
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     ws.page_setup.fitToWidth = 1

@@ -89,6 +89,7 @@ class PageSetup:
 
     landscape: bool
     title_rows: str | None = None  # "1:4"
+    areas: tuple[str, ...] = ()  # print ranges, each paginated and scaled on its own; () = the used range
 
 
 @dataclass
@@ -152,6 +153,7 @@ class _Builder:
         self.lay = Layout(flavour)
         self.flavour = flavour
         self.sheets = sheets
+        self.block_bottom = 0  # last row of the Inputs blocks
         self.block_widths: dict[str, float] = {}  # Inputs columns of the blocks: wide enough for their Min/Max
         self.block_cells: dict[str, list[str]] = {}  # block name -> absolute refs of its first column
         self.part_ranges: dict[str, str] = {}  # "FeeCurve.fee" -> range for charts
@@ -243,7 +245,9 @@ class _Builder:
                 next_col = self.block_input(s, next_col, part) + 1
         self.lay.widths[s] = {"A": 46, "B": 16, "C": 9, "D": 13, "E": 23, "F": 60, "G": 6, **self.block_widths}
         self.lay.freeze[s] = "A5"
-        self.lay.pages[s] = PageSetup(landscape=True, title_rows="4:4")
+        # the single inputs, then the blocks: each range fits the page width at its own scale
+        areas = (f"A1:F{row - 1}", f"G4:{col(next_col - 2)}{self.block_bottom}")
+        self.lay.pages[s] = PageSetup(landscape=True, title_rows="4:4", areas=areas)
 
     def scalar_input(self, s: str, row: int, inp: Input) -> None:
         ref = f"B{row}"
@@ -296,6 +300,7 @@ class _Builder:
         last_col = first_col + len(block.header) - 1
         self.lay.name(block.name, s, f"{col(first_col)}{first_row}:{col(last_col)}{last_row}")
         self.block_cells[block.name] = [f"Inputs!${col(first_col)}${first_row + i}" for i in range(len(block.rows))]
+        self.block_bottom = max(self.block_bottom, last_row + 1)
         if block.source:
             self.lay.put(s, f"{col(first_col)}{last_row + 1}", CellSpec(block.source, SOURCE_TEXT))
         return last_col + 1
