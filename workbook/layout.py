@@ -347,19 +347,36 @@ class _Builder:
         s = sheet.name
         self.title(s, "Calculations", "Formulas only — change Inputs and Placements instead.")
         row = 3
+        # print ranges: rows of line items and tables together, every strip (wide) on its own
+        areas: list[list[int]] = [[1, 0, 3, False]]  # first row, last row, last column, is a strip
         for part in sheet.parts:
+            top = row
             if isinstance(part, RowTable):
                 row = self.row_table(s, row, part) + 1
+                width = len(part.columns)
             elif isinstance(part, Section):
                 self.lay.put(s, f"A{row}", CellSpec(part.title, SECTION))
                 row += 1
+                width = 1
             elif isinstance(part, Item):
                 self.item(s, row, part)
                 row += 1
+                width = 3
             elif isinstance(part, Strip):
                 row = self.strip(s, row + 1, part) + 1
+                width = 2 + len(self.block_cells[part.axis])
+            else:
+                continue
+            strip = isinstance(part, Strip)
+            if strip or areas[-1][3]:
+                areas.append([top, row - 1, width, strip])
+            else:
+                areas[-1][1], areas[-1][2] = row - 1, max(areas[-1][2], width)
         self.lay.widths[s] = {"A": 40, **{col(c): 15 for c in range(2, 28)}}
         self.lay.freeze[s] = "B5"
+        self.lay.pages[s] = PageSetup(
+            landscape=True, areas=tuple(f"A{a}:{col(c)}{b}" for a, b, c, _ in areas if b >= a)
+        )
 
     def item(self, s: str, row: int, item: Item) -> None:
         self.lay.put(s, f"A{row}", CellSpec(item.label, LABEL))
