@@ -101,13 +101,16 @@ def test_line_charts_are_not_smoothed(built):
     with zipfile.ZipFile(built["native"].path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert charts
+        checked = 0
         for name in charts:
             xml = archive.read(name).decode()
-            for line_chart in re.findall(r"<c:lineChart>.*?</c:lineChart>", xml, re.S):
-                series = re.findall(r"<c:ser>.*?</c:ser>", line_chart, re.S)
+            for line_chart in re.findall(r"<(?:c:)?lineChart>.*?</(?:c:)?lineChart>", xml, re.S):
+                series = re.findall(r"<(?:c:)?ser>.*?</(?:c:)?ser>", line_chart, re.S)
                 assert series, name
                 for ser in series:
-                    assert '<c:smooth val="0"' in ser, name
+                    assert re.search(r'<(?:c:)?smooth val="0"', ser), name
+                    checked += 1
+    assert checked >= 3  # commission, effective rate and the dilution lines
 
 
 def test_page_setup_of_every_sheet(built):
@@ -154,3 +157,25 @@ def test_libreoffice_renders_every_sheet_to_png(built, tmp_path):
         for png, sheet in zip(pngs, sheets, strict=True):
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", sheet
             assert _text(pdf, pngs.index(png) + 1).strip(), sheet  # the page is not blank
+
+
+def test_a_chart_over_dates_gets_a_date_axis(tmp_path):
+    """A chart whose categories are dates (the ledger's trade dates) is drawn on a date axis, read back by openpyxl."""
+    from workbook.builder import write_workbook
+    from workbook.layout import ResolvedChart, build_layout
+    from workbook.spec import Chart
+    from workbook.template import template
+
+    lay = build_layout("native", template())
+    dates, gross = (lay.names[n] for n in ("LedgerDates", "LedgerGross"))
+    chart = Chart("Gross by trade date", "line", "E60", (("Gross", "x"),), "x", "Gross ($)", "Trade date")
+    lay.charts.append(ResolvedChart("Outputs", chart, (("Gross", gross),), dates, ()))
+    path = tmp_path / "dated.xlsx"
+    write_workbook(lay, path)
+    with zipfile.ZipFile(path) as archive:
+        xml = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    dated = [x for x in xml if "Gross by trade date" in x]
+    assert len(dated) == 1 and re.search(r"<(?:c:)?dateAx>", dated[0])
+    assert not any(
+        re.search(r"<(?:c:)?dateAx>", x) for x in xml if x is not dated[0]
+    )  # other categories: no dates  # the other charts' categories are not dates

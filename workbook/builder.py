@@ -8,7 +8,7 @@ import re
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
-from openpyxl.chart.axis import TextAxis
+from openpyxl.chart.axis import DateAxis, TextAxis
 from openpyxl.formatting.rule import CellIsRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.differential import DifferentialStyle
@@ -24,7 +24,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from workbook import fingerprint
 from workbook import layout as L
 from workbook.files import MARKER
-from workbook.spec import Kind
+from workbook.spec import Kind, Unit
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -100,7 +100,8 @@ def write_workbook(lay: L.Layout, path) -> None:
         hidden = DifferentialStyle(numFmt=NumberFormat(numFmtId=HIDDEN_FORMAT_ID, formatCode=";;;"))
         wb[sheet].conditional_formatting.add(ref, Rule(type="expression", dxf=hidden, formula=[formula]))
     for chart in lay.charts:
-        extents.setdefault(chart.sheet, []).append(_chart(wb, chart))
+        dates = _unit_of(lay, chart.categories) is Unit.DATE
+        extents.setdefault(chart.sheet, []).append(_chart(wb, chart, date_axis=dates))
     for ws in wb.worksheets:
         _page_setup(ws, lay.pages.get(ws.title), lay.widths.get(ws.title, {}), extents.get(ws.title, []))
     wb.active = wb.sheetnames.index("Outputs")
@@ -215,9 +216,22 @@ def _reference(wb, ref: str) -> Reference:
     return Reference(wb[sheet], min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
 
 
-def _chart(wb, resolved: L.ResolvedChart) -> None:
+def _unit_of(lay: L.Layout, ref: str):
+    """The unit of the first cell of ``ref`` ("Sheet!$A$1:$A$9"), as the layout declares it."""
+    sheet, cells = ref.rsplit("!", 1)
+    first = cells.replace("$", "").split(":")[0]
+    spec = lay.cells.get(sheet.strip("'"), {}).get(first)
+    return spec.unit if spec is not None else None
+
+
+def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[int, int]:
+    """Add one chart; returns the last column and row it covers (for the print area)."""
     spec = resolved.chart
     chart = BarChart() if spec.kind == "bar" else LineChart()
+    if date_axis:  # dates as categories: a date axis (time-scaled, month ticks), not one label per point
+        chart.x_axis = DateAxis(crossAx=100, majorTimeUnit="months", baseTimeUnit="days")
+        chart.x_axis.number_format = spec.x_format or "mmm yyyy"
+        chart.y_axis.crossAx = chart.x_axis.axId
     if spec.kind == "bar":
         chart.type = "bar"
     chart.title = spec.title
@@ -235,8 +249,8 @@ def _chart(wb, resolved: L.ResolvedChart) -> None:
         second.y_axis.title = spec.y2_title
         second.y_axis.crosses = "max"
         # the secondary value axis crosses its own, hidden category axis: one visible x axis, one x title
-        second.x_axis = TextAxis(axId=500, crossAx=200, delete=True)
-        second.y_axis.crossAx = 500
+        second.x_axis = TextAxis(axId=600, crossAx=200, delete=True)
+        second.y_axis.crossAx = 600
         second.y_axis.number_format = "0.0%"
         chart += second
     chart.x_axis.delete = False
