@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.chart.axis import DateAxis, TextAxis
+from openpyxl.formatting.rule import CellIsRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import range_boundaries
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
+from openpyxl.utils import coordinate_to_tuple, get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from workbook import fingerprint
 from workbook import layout as L
 from workbook.files import MARKER
-from workbook.spec import Kind
+from workbook.spec import Kind, Unit
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -40,6 +47,7 @@ STYLES = {
     L.SOURCE_TEXT: {"font": Font(italic=True, color="7F7F7F")},
     L.NOTE: {"alignment": Alignment(wrap_text=True, vertical="top")},
     L.WARNING: {"font": Font(bold=True, color="C00000")},
+    "disclaimer": {"font": Font(bold=True, color="C00000"), "alignment": Alignment(wrap_text=True, vertical="top")},
     L.BOUND: {"font": Font(color="7F7F7F")},
     L.INPUT: {"font": Font(color="0000FF"), "fill": INPUT_FILL, "border": Border(THIN, THIN, THIN, THIN)},
     L.CALC: {"font": Font(color="000000")},
@@ -60,18 +68,20 @@ def write_workbook(lay: L.Layout, path) -> None:
             cell.value = spec.value
             if spec.role not in L.FORMULA_ROLES and isinstance(spec.value, str) and spec.value.startswith("="):
                 cell.data_type = "s"  # text such as "=1+2" typed into an input stays text (no formula injection)
-            for attr, style in STYLES.get(spec.role, {}).items():
+            for attr, style in STYLES.get(spec.style or spec.role, {}).items():
                 setattr(cell, attr, style)
             if spec.unit is not None and spec.role not in (L.UNIT,):
-                cell.number_format = spec.unit.format
+                cell.number_format = spec.number_format or spec.unit.format
+            if spec.hyperlink:
+                # a link inside the workbook: a location, not an external relationship
+                cell.hyperlink = Hyperlink(ref=ref, location=spec.hyperlink.removeprefix("#"), display=str(spec.value))
+                cell.font = Font(color="0563C1", underline="single")
         for column, width in lay.widths.get(name, {}).items():
             ws.column_dimensions[column].width = width
         if name in lay.freeze:
             ws.freeze_panes = lay.freeze[name]
         if name in lay.tab_colors:
             ws.sheet_properties.tabColor = lay.tab_colors[name]
-        if ws.max_row > 1 or ws.max_column > 1:
-            ws.print_area = ws.dimensions
         ws.sheet_view.showGridLines = name not in ("Cover", "Outputs")
     for name, ref in lay.names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
@@ -85,8 +95,15 @@ def write_workbook(lay: L.Layout, path) -> None:
     last = checks.max_row
     checks.conditional_formatting.add(f"B4:B{last}", CellIsRule(operator="greaterThan", formula=["0"], fill=BAD_FILL))
     checks.conditional_formatting.add(f"B4:B{last}", CellIsRule(operator="equal", formula=["0"], fill=GOOD_FILL))
+    extents: dict[str, list[tuple[int, int]]] = {}
+    for sheet, ref, formula in lay.blank_when:
+        hidden = DifferentialStyle(numFmt=NumberFormat(numFmtId=HIDDEN_FORMAT_ID, formatCode=";;;"))
+        wb[sheet].conditional_formatting.add(ref, Rule(type="expression", dxf=hidden, formula=[formula]))
     for chart in lay.charts:
-        _chart(wb, chart)
+        dates = _unit_of(lay, chart.categories) is Unit.DATE
+        extents.setdefault(chart.sheet, []).append(_chart(wb, chart, date_axis=dates))
+    for ws in wb.worksheets:
+        _page_setup(ws, lay.pages.get(ws.title), lay.widths.get(ws.title, {}), extents.get(ws.title, []))
     wb.active = wb.sheetnames.index("Outputs")
     wb.calculation.fullCalcOnLoad = True
     wb.properties.creator = "CEO Model"
@@ -94,6 +111,49 @@ def write_workbook(lay: L.Layout, path) -> None:
     wb.properties.title = "CEO Model"
     fingerprint.stamp(wb)  # what was typed, so a rebuild can tell a person's edits (workbook/fingerprint.py)
     wb.save(path)
+
+
+HIDDEN_FORMAT_ID = 300  # a custom number format id for ";;;" (show nothing) in conditional formats
+DEFAULT_WIDTH = 8.43  # characters: a column without a set width
+ROW_CM = 0.53  # a default row (15 points)
+LANDSCAPE_FROM = 110  # characters of printed width from which a sheet prints landscape
+
+
+def _width_cm(chars: float) -> float:
+    return (chars * 7 + 5) / 96 * 2.54  # Excel's pixel width of a column, at 96 dpi
+
+
+def _chart_extent(ws, anchor: str, width_cm: float, height_cm: float) -> tuple[int, int]:
+    """The last column and row a chart anchored at ``anchor`` covers."""
+    c, r = coordinate_to_tuple(anchor)[1], coordinate_to_tuple(anchor)[0]
+    covered = 0.0
+    while covered < width_cm:
+        dim = ws.column_dimensions.get(get_column_letter(c))
+        covered += _width_cm(dim.width if dim is not None and dim.width else DEFAULT_WIDTH)
+        c += 1
+    return c - 1, r + math.ceil(height_cm / ROW_CM)
+
+
+def _page_setup(ws, page: L.PageSetup | None, widths: dict[str, float], extents) -> None:
+    """Print every sheet: its used range and charts, fit to one page wide, landscape where wide."""
+    max_col, max_row = ws.max_column, ws.max_row
+    for c, r in extents:
+        max_col, max_row = max(max_col, c), max(max_row, r)
+    area = f"A1:{get_column_letter(max_col)}{max_row}"
+    printed = sum(widths.get(get_column_letter(c), DEFAULT_WIDTH) for c in range(1, max_col + 1))
+    landscape = page.landscape if page else printed >= LANDSCAPE_FROM
+    ws.print_area = list(page.areas) if page and page.areas else area
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = False
+    if page and page.title_rows:
+        ws.print_title_rows = page.title_rows
+    ws.oddFooter.left.text = "CEO Model — &A"
+    ws.oddFooter.right.text = "Page &P of &N"
 
 
 def _bound(value) -> str:
@@ -156,9 +216,22 @@ def _reference(wb, ref: str) -> Reference:
     return Reference(wb[sheet], min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
 
 
-def _chart(wb, resolved: L.ResolvedChart) -> None:
+def _unit_of(lay: L.Layout, ref: str):
+    """The unit of the first cell of ``ref`` ("Sheet!$A$1:$A$9"), as the layout declares it."""
+    sheet, cells = ref.rsplit("!", 1)
+    first = cells.replace("$", "").split(":")[0]
+    spec = lay.cells.get(sheet.strip("'"), {}).get(first)
+    return spec.unit if spec is not None else None
+
+
+def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[int, int]:
+    """Add one chart; returns the last column and row it covers (for the print area)."""
     spec = resolved.chart
     chart = BarChart() if spec.kind == "bar" else LineChart()
+    if date_axis:  # dates as categories: a date axis (time-scaled, month ticks), not one label per point
+        chart.x_axis = DateAxis(crossAx=100, majorTimeUnit="months", baseTimeUnit="days")
+        chart.x_axis.number_format = spec.x_format or "mmm yyyy"
+        chart.y_axis.crossAx = chart.x_axis.axId
     if spec.kind == "bar":
         chart.type = "bar"
     chart.title = spec.title
@@ -175,15 +248,26 @@ def _chart(wb, resolved: L.ResolvedChart) -> None:
         second.y_axis.axId = 200
         second.y_axis.title = spec.y2_title
         second.y_axis.crosses = "max"
+        # the secondary value axis crosses its own, hidden category axis: one visible x axis, one x title
+        second.x_axis = TextAxis(axId=600, crossAx=200, delete=True)
+        second.y_axis.crossAx = 600
         second.y_axis.number_format = "0.0%"
         chart += second
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    if len(chart.series) == 1 and not resolved.secondary:
+        chart.legend = None  # one series: its name is the title
+    for part in [chart, *chart._charts]:
+        if isinstance(part, LineChart):
+            for series in part.series:
+                series.smooth = False  # straight segments between the points (LibreOffice smooths otherwise)
     if spec.y_format:
         chart.y_axis.number_format = spec.y_format
     if spec.x_format:
         chart.x_axis.number_format = spec.x_format
-    wb[resolved.sheet].add_chart(chart, spec.anchor)
+    ws = wb[resolved.sheet]
+    ws.add_chart(chart, spec.anchor)
+    return _chart_extent(ws, spec.anchor, chart.width, chart.height)
 
 
 def _add_series(wb, chart, title: str, ref: str) -> None:

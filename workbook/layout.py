@@ -16,10 +16,12 @@ from openpyxl.utils import get_column_letter
 
 from workbook.spec import (
     Chart,
+    Contents,
     Input,
     InputBlock,
     Item,
     Kind,
+    Legend,
     Output,
     RowTable,
     Section,
@@ -57,6 +59,9 @@ class CellSpec:
     line: str | None = None  # cells of one line item share one formula (R1C1)
     name: str | None = None
     label: str | None = None  # what a modeller calls this cell, for messages
+    number_format: str | None = None  # instead of the unit's format
+    style: str | None = None  # look like another role (the Cover's colour legend)
+    hyperlink: str | None = None  # "#'Sheet'!A1"
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,15 @@ class ResolvedChart:
     secondary: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class PageSetup:
+    """How a sheet prints: orientation and the rows repeated on every page."""
+
+    landscape: bool
+    title_rows: str | None = None  # "1:4"
+    areas: tuple[str, ...] = ()  # print ranges, each paginated and scaled on its own; () = the used range
+
+
 @dataclass
 class Layout:
     flavour: str
@@ -92,6 +106,9 @@ class Layout:
     inputs: dict[str, Input] = field(default_factory=dict)
     blocks: dict[str, InputBlock] = field(default_factory=dict)
     sheet_order: list[str] = field(default_factory=list)
+    pages: dict[str, PageSetup] = field(default_factory=dict)
+    # (sheet, range, formula of its top-left cell): cells shown blank where the formula is true
+    blank_when: list[tuple[str, str, str]] = field(default_factory=list)
 
     def put(self, sheet: str, ref: str, spec: CellSpec) -> None:
         self.cells.setdefault(sheet, {})[ref] = spec
@@ -136,6 +153,8 @@ class _Builder:
         self.lay = Layout(flavour)
         self.flavour = flavour
         self.sheets = sheets
+        self.block_bottom = 0  # last row of the Inputs blocks
+        self.block_widths: dict[str, float] = {}  # Inputs columns of the blocks: wide enough for their Min/Max
         self.block_cells: dict[str, list[str]] = {}  # block name -> absolute refs of its first column
         self.part_ranges: dict[str, str] = {}  # "FeeCurve.fee" -> range for charts
         self.flag_rows: list[tuple[str, str]] = []
@@ -172,13 +191,35 @@ class _Builder:
             "values are cached, so the file also opens correctly without the add-in until it recalculates).",
             "native": "Flavour: native — built-in Excel functions only; works in any spreadsheet without the add-in.",
         }[self.flavour]
+        s = sheet.name
         row = 1
-        for note in sheet.parts:
-            text = flavour_text if note.text == "FLAVOUR" else note.text
-            role = {"title": TITLE, "subtitle": SUBTITLE, "warning": WARNING}.get(note.style, NOTE)
-            self.lay.put(sheet.name, f"A{row}", CellSpec(text, role))
-            row += 2 if note.style == "title" else 1
-        self.lay.widths["Cover"] = {"A": 140}
+        for part in sheet.parts:
+            if isinstance(part, Contents):
+                row += 1
+                self.lay.put(s, f"A{row}", CellSpec("Contents", SECTION))
+                self.lay.put(s, f"B{row}", CellSpec(None, SECTION))
+                for target, what in part.entries:
+                    row += 1
+                    link = f"#{quote(target)}!A1"
+                    self.lay.put(s, f"A{row}", CellSpec(f"{target}: {what}", LABEL, hyperlink=link))
+                row += 1
+            elif isinstance(part, Legend):
+                row += 1
+                self.lay.put(s, f"A{row}", CellSpec("Colour legend", SECTION))
+                self.lay.put(s, f"B{row}", CellSpec(None, SECTION))
+                for role, sample, meaning in part.entries:
+                    row += 1
+                    self.lay.put(s, f"A{row}", CellSpec(meaning, LABEL))
+                    self.lay.put(s, f"B{row}", CellSpec(sample, LABEL, style=role))
+                row += 1
+            else:
+                text = flavour_text if part.text == "FLAVOUR" else part.text
+                role = {"title": TITLE, "subtitle": SUBTITLE, "warning": WARNING}.get(part.style, NOTE)
+                style = "disclaimer" if role == WARNING else None  # wraps within the page
+                self.lay.put(s, f"A{row}", CellSpec(text, role, style=style))
+                row += 2 if part.style == "title" else 1
+        self.lay.widths[s] = {"A": 130, "B": 12}
+        self.lay.pages[s] = PageSetup(landscape=False)
 
     def inputs(self, sheet: Sheet) -> None:
         s = sheet.name
@@ -202,10 +243,11 @@ class _Builder:
                 row += 1
             elif isinstance(part, InputBlock):
                 next_col = self.block_input(s, next_col, part) + 1
-        self.lay.widths[s] = {"A": 46, "B": 16, "C": 9, "D": 13, "E": 15, "F": 70, "G": 6}
-        for c in range(8, next_col):
-            self.lay.widths[s][col(c)] = 13
+        self.lay.widths[s] = {"A": 46, "B": 16, "C": 9, "D": 13, "E": 23, "F": 60, "G": 6, **self.block_widths}
         self.lay.freeze[s] = "A5"
+        # the single inputs, then the blocks: each range fits the page width at its own scale
+        areas = (f"A1:F{row - 1}", f"G4:{col(next_col - 2)}{self.block_bottom}")
+        self.lay.pages[s] = PageSetup(landscape=True, title_rows="4:4", areas=areas)
 
     def scalar_input(self, s: str, row: int, inp: Input) -> None:
         ref = f"B{row}"
@@ -236,6 +278,7 @@ class _Builder:
         for j, head in enumerate(block.header):
             c = col(first_col + j)
             unit = block.unit[j]
+            self.block_widths[c] = 23 if unit in (Unit.USD, Unit.SHARES) else 13  # "$1,000,000,000,000.00"
             self.lay.put(s, f"{c}5", CellSpec(block.low[j], BOUND, unit))
             self.lay.put(s, f"{c}6", CellSpec(block.high[j], BOUND, unit))
             self.lay.put(s, f"{c}{header_row}", CellSpec(head, HEADER))
@@ -257,6 +300,7 @@ class _Builder:
         last_col = first_col + len(block.header) - 1
         self.lay.name(block.name, s, f"{col(first_col)}{first_row}:{col(last_col)}{last_row}")
         self.block_cells[block.name] = [f"Inputs!${col(first_col)}${first_row + i}" for i in range(len(block.rows))]
+        self.block_bottom = max(self.block_bottom, last_row + 1)
         if block.source:
             self.lay.put(s, f"{col(first_col)}{last_row + 1}", CellSpec(block.source, SOURCE_TEXT))
         return last_col + 1
@@ -296,25 +340,43 @@ class _Builder:
         ]
         self.lay.widths[s] = {"A": 14, "B": 14, "C": 12}
         self.lay.freeze[s] = f"A{PLACEMENTS_FIRST_ROW}"
+        self.lay.pages[s] = PageSetup(landscape=False, title_rows=f"{header_row}:{header_row}")
 
     # -- calculations ---------------------------------------------------------
     def calculations(self, sheet: Sheet) -> None:
         s = sheet.name
         self.title(s, "Calculations", "Formulas only — change Inputs and Placements instead.")
         row = 3
+        # print ranges: rows of line items and tables together, every strip (wide) on its own
+        areas: list[list[int]] = [[1, 0, 3, False]]  # first row, last row, last column, is a strip
         for part in sheet.parts:
+            top = row
             if isinstance(part, RowTable):
                 row = self.row_table(s, row, part) + 1
+                width = len(part.columns)
             elif isinstance(part, Section):
                 self.lay.put(s, f"A{row}", CellSpec(part.title, SECTION))
                 row += 1
+                width = 1
             elif isinstance(part, Item):
                 self.item(s, row, part)
                 row += 1
+                width = 3
             elif isinstance(part, Strip):
                 row = self.strip(s, row + 1, part) + 1
+                width = 2 + len(self.block_cells[part.axis])
+            else:
+                continue
+            strip = isinstance(part, Strip)
+            if strip or areas[-1][3]:
+                areas.append([top, row - 1, width, strip])
+            else:
+                areas[-1][1], areas[-1][2] = row - 1, max(areas[-1][2], width)
         self.lay.widths[s] = {"A": 40, **{col(c): 15 for c in range(2, 28)}}
         self.lay.freeze[s] = "B5"
+        self.lay.pages[s] = PageSetup(
+            landscape=True, areas=tuple(f"A{a}:{col(c)}{b}" for a, b, c, _ in areas if b >= a)
+        )
 
     def item(self, s: str, row: int, item: Item) -> None:
         self.lay.put(s, f"A{row}", CellSpec(item.label, LABEL))
@@ -352,10 +414,23 @@ class _Builder:
                 self.lay.put(
                     s,
                     f"{letter}{r}",
-                    CellSpec(text, CALC, c.unit, f"{table.key}.{c.key}", label=f"{c.header}, row {r}"),
+                    CellSpec(
+                        text,
+                        CALC,
+                        c.unit,
+                        f"{table.key}.{c.key}",
+                        label=f"{c.header}, row {r}",
+                        number_format=c.unit.blank_zero_format,  # rows without a placement stay blank
+                    ),
                 )
             if c.name:
                 self.lay.name(c.name, s, f"{letter}{first}:{letter}{last}")
+        # A row whose source row is empty shows nothing (running totals included)
+        copied = [letters[c.key] for c in table.columns if re.fullmatch(r"=\{src:\d+\}", c.native)]
+        if copied:
+            last_letter = col(len(table.columns))
+            empty = ",".join(f"${x}{first}=0" for x in copied)
+            self.lay.blank_when.append((s, f"A{first}:{last_letter}{last}", f"AND({empty})"))
         return last + 1
 
     def strip(self, s: str, row: int, strip: Strip) -> int:
@@ -419,7 +494,7 @@ class _Builder:
                 row += 1
             elif isinstance(part, Strip):
                 row = self.strip(s, row + 1, part) + 1
-        self.lay.widths[s] = {"A": 34, "B": 9, **{col(c): 13 for c in range(3, 14)}}
+        self.lay.widths[s] = {"A": 34, "B": 9, **{col(c): 15 for c in range(3, 14)}}
         self.lay.freeze[s] = "C1"
 
     def scenarios(self, sheet: Sheet) -> None:
@@ -502,6 +577,7 @@ class _Builder:
             )
         self.lay.name("InputFlags", s, f"B{first}:B{first + len(self.flag_rows) - 1}")
         self.lay.widths[s] = {"A": 62, "B": 10}
+        self.lay.pages[s] = PageSetup(landscape=False, title_rows="3:3")
 
     def outputs(self, sheet: Sheet) -> None:
         s = sheet.name

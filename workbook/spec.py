@@ -24,23 +24,34 @@ from enum import Enum
 class Unit(Enum):
     """Units: (Excel number format, label shown beside the value)."""
 
-    USD = ('"$"#,##0.00', "$")
-    PRICE = ('"$"#,##0.00##', "$/share")
-    PCT = ("0.00%", "%")
-    RATE = ("0.000%", "%")
-    SHARES = ("#,##0", "shares")
-    DATE = ("yyyy-mm-dd;;", "date")
-    YEARS = ("0.00", "years")
-    DAYS = ("0", "days")
-    MONTHS = ("0.0", "months")
+    # Accounting style: negatives in red parentheses, positives padded to line up with them.
+    USD = ('"$"#,##0.00_);[Red]("$"#,##0.00)', "$")
+    PRICE = ('"$"#,##0.00##_);[Red]("$"#,##0.00##)', "$/share")
+    PCT = ("0.00%_);[Red](0.00%)", "%")
+    RATE = ("0.000%_);[Red](0.000%)", "%")
+    SHARES = ("#,##0_);[Red](#,##0)", "shares")
+    DATE = ("yyyy-mm-dd;;", "date")  # zero and negatives (no date) blank
+    YEARS = ("0.00_);[Red](0.00)", "years")
+    DAYS = ("0_);[Red](0)", "days")
+    MONTHS = ("0.0_);[Red](0.0)", "months")
     COUNT = ("0", "count")
     FLAG = ("0", "0/1")
-    NUMBER = ("0.0000", "")
+    NUMBER = ("0.0000_);[Red](0.0000)", "")
     TEXT = ("@", "text")
 
     @property
     def format(self) -> str:
         return self.value[0]
+
+    @property
+    def blank_zero_format(self) -> str:
+        """The format with zero shown blank (rows of a table that hold no data)."""
+        if self is Unit.TEXT:
+            return self.format
+        sections = self.format.split(";")
+        if len(sections) == 1:
+            sections.append("-" + sections[0])
+        return ";".join([*sections[:2], ""])
 
     @property
     def label(self) -> str:
@@ -212,6 +223,20 @@ class Note:
 
     text: str
     style: str = "body"  # "title", "subtitle", "body", "warning"
+
+
+@dataclass(frozen=True)
+class Contents:
+    """The Cover's table of contents: (sheet, what it holds), each linked to its sheet."""
+
+    entries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Legend:
+    """The Cover's colour legend: (role whose look is shown, sample, meaning)."""
+
+    entries: tuple[tuple[str, str, str], ...]
 
 
 @dataclass(frozen=True)
