@@ -563,11 +563,13 @@ class _Builder:
 def _flag(target: str, low: str, high: str, kind: Kind, *, single: bool) -> str:
     """Validity flag formula of an input (1 = invalid); of a block, the number of invalid cells.
 
-    Written in functions Excel, LibreOffice and Gnumeric evaluate alike:
+    Written in forms Excel, LibreOffice, Gnumeric and our engine evaluate alike:
     Gnumeric gives ``ISNUMBER(range)`` one answer for the whole range and
-    ``INT(range)`` ``#VALUE!`` even inside SUMPRODUCT, so a block of decimals
-    counts its valid cells with COUNTIFS (numbers only, within the bounds) and a
-    block of whole numbers tests each cell as a single input is tested.
+    ``INT(range)`` ``#VALUE!`` even inside SUMPRODUCT, and the ``formulas``
+    package counts a number typed as text in COUNT and COUNTIFS. So a block of
+    decimals counts its valid cells with comparisons only (text compares above
+    every number, so it fails ``<=`` the upper bound; ``<>""`` drops blanks),
+    and a block of whole numbers tests each cell as a single input is tested.
     """
     whole = kind is Kind.WHOLE
     if kind is Kind.TEXT:
@@ -576,7 +578,7 @@ def _flag(target: str, low: str, high: str, kind: Kind, *, single: bool) -> str:
         return "=" + _cell_flag(target, low, high, whole)
     if whole:
         return "=" + "+".join(_cell_flag(cell, low, high, whole) for cell in _cells(target))
-    return f'=ROWS({target})-COUNTIFS({target},">="&{low},{target},"<="&{high})'
+    return f'=ROWS({target})-SUMPRODUCT(({target}<>"")*({target}>={low})*({target}<={high}))'
 
 
 def _cell_flag(cell: str, low: str, high: str, whole: bool) -> str:
