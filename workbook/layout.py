@@ -569,16 +569,20 @@ def _flag(target: str, low: str, high: str, kind: Kind, *, single: bool) -> str:
     package counts a number typed as text in COUNT and COUNTIFS. So a block of
     decimals counts its valid cells with comparisons only (text compares above
     every number, so it fails ``<=`` the upper bound; ``<>""`` drops blanks),
-    and a block of whole numbers tests each cell as a single input is tested.
+    and a block of whole numbers adds, cell by cell, the numbers within the
+    bounds that are not whole. The range form also counts the empty entry a
+    row inserted through the block adds.
     """
     whole = kind is Kind.WHOLE
     if kind is Kind.TEXT:
         return f"=IF(ISTEXT({target}),0,1)"
     if single:
         return "=" + _cell_flag(target, low, high, whole)
+    outside = f'ROWS({target})-SUMPRODUCT(({target}<>"")*({target}>={low})*({target}<={high}))'
     if whole:
-        return "=" + "+".join(_cell_flag(cell, low, high, whole) for cell in _cells(target))
-    return f'=ROWS({target})-SUMPRODUCT(({target}<>"")*({target}>={low})*({target}<={high}))'
+        fractions = (f"IF(ISNUMBER({c}),IF(AND({c}>={low},{c}<={high},{c}<>INT({c})),1,0),0)" for c in _cells(target))
+        return f"={outside}+{'+'.join(fractions)}"
+    return f"={outside}"
 
 
 def _cell_flag(cell: str, low: str, high: str, whole: bool) -> str:
