@@ -183,3 +183,22 @@ def test_the_one_engine_difference_gnumeric_rounds_some_binary_half_cents_down(t
     assert gnumeric[-1] == excel[-1] == 0.09  # 0.0875: not a half cent, no difference
     assert [round(x - g, 2) for x, g in zip(excel[:-1], gnumeric[:-1], strict=True)] == [0.01] * (len(cases) - 1)
     assert theirs[(ws.title, "D1")] == 12.94
+
+
+def test_a_row_inserted_through_the_ranks_is_flagged_and_gnumeric_still_agrees(built, tmp_path):
+    from workbook import libreoffice, lo_edit
+
+    require(lo_edit.available(), "LibreOffice (soffice) with python3-uno is not installed")
+    lay = built["native"].layout
+    row = int(_cell(lay.names, "LowestRanks", 2)[1:])  # through the third rank (a single-letter column)
+    out = tmp_path / "inserted.xlsx"
+    lo_edit.edit_and_save(
+        [lo_edit.Job(built["native"].path, out, [{"op": "insert_rows", "sheet": "Inputs", "row": row}])]
+    )
+    compared, mismatches = compare(out, tmp_path)
+    assert mismatches == []
+    assert compared > 1500
+    lo = libreoffice.recalculated_values(out)
+    assert named(compute(out), lay.names, "CheckInputs") == 1  # the empty rank is invalid
+    assert named(gnumeric_values(out, tmp_path), lay.names, "CheckInputs") == 1
+    assert named(lo, lay.names, "CheckInputs") == 1
