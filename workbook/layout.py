@@ -637,17 +637,41 @@ class _Builder:
 
 
 def _flag(target: str, low: str, high: str, kind: Kind, *, single: bool) -> str:
-    """Validity flag formula of an input (1 = invalid)."""
+    """Validity flag formula of an input (1 = invalid); of a block, the number of invalid cells.
+
+    Written in forms Excel, LibreOffice, Gnumeric and our engine evaluate alike:
+    Gnumeric gives ``ISNUMBER(range)`` one answer for the whole range and
+    ``INT(range)`` ``#VALUE!`` even inside SUMPRODUCT, and the ``formulas``
+    package counts a number typed as text in COUNT and COUNTIFS. So a block of
+    decimals counts its valid cells with comparisons only (text compares above
+    every number, so it fails ``<=`` the upper bound; ``<>""`` drops blanks),
+    and a block of whole numbers adds, cell by cell, the numbers within the
+    bounds that are not whole. The range form also counts the empty entry a
+    row inserted through the block adds.
+    """
     whole = kind is Kind.WHOLE
     if kind is Kind.TEXT:
         return f"=IF(ISTEXT({target}),0,1)"
     if single:
-        conds = [f"{target}>={low}", f"{target}<={high}"] + ([f"{target}=INT({target})"] if whole else [])
-        return f"=IF(ISNUMBER({target}),IF(AND({','.join(conds)}),0,1),1)"
-    terms = [f"ISNUMBER({target})", f"({target}>={low})", f"({target}<={high})"] + (
-        [f"({target}=INT({target}))"] if whole else []
-    )
-    return f"=SUMPRODUCT(1-{'*'.join(terms)})"
+        return "=" + _cell_flag(target, low, high, whole)
+    outside = f'ROWS({target})-SUMPRODUCT(({target}<>"")*({target}>={low})*({target}<={high}))'
+    if whole:
+        fractions = (f"IF(ISNUMBER({c}),IF(AND({c}>={low},{c}<={high},{c}<>INT({c})),1,0),0)" for c in _cells(target))
+        return f"={outside}+{'+'.join(fractions)}"
+    return f"={outside}"
+
+
+def _cell_flag(cell: str, low: str, high: str, whole: bool) -> str:
+    conds = [f"{cell}>={low}", f"{cell}<={high}"] + ([f"{cell}=INT({cell})"] if whole else [])
+    return f"IF(ISNUMBER({cell}),IF(AND({','.join(conds)}),0,1),1)"
+
+
+def _cells(target: str) -> list[str]:
+    """``Sheet!$C$8``, ``Sheet!$C$9`` … of a one-column range ``Sheet!$C$8:$C$12``."""
+    sheet, rng = target.rsplit("!", 1)
+    first, last = rng.replace("$", "").split(":")
+    column = first.rstrip("0123456789")
+    return [f"{sheet}!${column}${r}" for r in range(int(first[len(column) :]), int(last[len(column) :]) + 1)]
 
 
 def build_layout(flavour: str, sheets: tuple[Sheet, ...]) -> Layout:

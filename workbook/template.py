@@ -443,8 +443,8 @@ def _totals() -> tuple:
             "WarrantValue",
             "Value per warrant (Black-Scholes)",
             Unit.PRICE,
-            "=IF(WarrantStrike>0,IF(Volatility>0,SharePrice*EXP(-DividendYield*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD1,TRUE)"
-            "-WarrantStrike*EXP(-RiskFreeRate*WarrantTermYears)*_xlfn.NORM.S.DIST(BsmD2,TRUE),"
+            "=IF(WarrantStrike>0,IF(Volatility>0,SharePrice*EXP(-DividendYield*WarrantTermYears)*NORMSDIST(BsmD1)"
+            "-WarrantStrike*EXP(-RiskFreeRate*WarrantTermYears)*NORMSDIST(BsmD2),"
             "MAX(0,SharePrice*EXP(-DividendYield*WarrantTermYears)-WarrantStrike*EXP(-RiskFreeRate*WarrantTermYears))),0)",
             "=IF(WarrantStrike>0,"
             "CEO_WARRANT_VALUE(SharePrice,WarrantStrike,WarrantTermYears,Volatility,RiskFreeRate,DividendYield),0)",
@@ -636,12 +636,8 @@ def _debentures() -> tuple:
             axis_unit=Unit.PRICE,
             rows=(
                 StripRow("bid", "Closing bid", Unit.PRICE, "={col_head}*{repeat}", repeat="BidProfile"),
-                StripRow(
-                    "lowest",
-                    "Average of the lowest bids",
-                    Unit.PRICE,
-                    "=SUMPRODUCT(SMALL({rows:bid},LowestRanks))/COUNT(LowestRanks)",
-                ),
+                StripRow("ranked", "Averaged bid", Unit.PRICE, "=SMALL({rows:bid},{repeat})", repeat="LowestRanks"),
+                StripRow("lowest", "Average of the lowest bids", Unit.PRICE, "=AVERAGE({rows:ranked})"),
                 StripRow(
                     "price",
                     "Conversion price",
