@@ -223,3 +223,34 @@ def test_refresh_with_other_terms_and_placements(modern, tmp_path, capsys):
     assert build_cli.main([*argv, "--placements", str(empty)]) == 0
     assert read_inputs(open_workbook(new)).terms == load(prospectus_file).terms
     assert [f.as_dict() for f in validate(new, recalc=True).findings if f.severity != "info"] == []
+
+
+def test_one_cell_ranges_compare_as_cells():
+    """A one-tier schedule is a one-cell range; LibreOffice saves Inputs!$H$8:$H$8 as Inputs!$H$8."""
+    from workbook.formula_text import normalised, r1c1
+
+    assert normalised("=ROWS(Inputs!$H$8:$H$8)") == normalised("=ROWS(Inputs!$H$8)")
+    assert r1c1("=SUM(H8:H8)", 9, 2) == r1c1("=SUM(H8)", 9, 2)
+    assert normalised("=ROWS(Inputs!$H$8:$H$9)") != normalised("=ROWS(Inputs!$H$8)")
+
+
+def test_single_rate_programme_resaved_by_libreoffice_validates(modern, tmp_path):
+    """The user's first hour: a single-rate programme opened in LibreOffice, a placement typed into an empty
+    row of the table, saved. It validates clean and the new placement is in the totals."""
+    from conftest import require
+
+    from workbook.lo_edit import Job, available, edit_and_save
+
+    require(available(), "LibreOffice with python3-uno")
+    target = tmp_path / "typed.xlsx"
+    edits = [
+        {"op": "set", "sheet": "Placements", "cell": "A18", "value": 45960.0},  # 2025-10-31, a Friday
+        {"op": "set", "sheet": "Placements", "cell": "B18", "value": 100_000},
+        {"op": "set", "sheet": "Placements", "cell": "C18", "value": 15.0},
+    ]
+    edit_and_save([Job(modern["native"], target, edits)])
+    assert [f.as_dict() for f in validate(target, recalc=True).findings if f.severity != "info"] == []
+    values = cached_values(target)
+    names = {n: d.attr_text for n, d in load_workbook(target).defined_names.items()}
+    # the example's $52,150,000 plus 100,000 × $15.00
+    assert named(values, names, "TotalGross") == 52_150_000 + 1_500_000

@@ -170,6 +170,12 @@ def _number(value: str) -> str:
     return repr(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
+def one_cell(ref: str) -> str:
+    """``A1`` for a one-cell range ``A1:A1`` (LibreOffice saves it so), else ``ref`` unchanged."""
+    first, colon, last = ref.partition(":")
+    return first if colon and first == last else ref
+
+
 def normalised(text: str, renames: dict[str, str] | None = None) -> str:
     """Comparable text: no spaces, upper case outside strings, no ``$``, no ``_xlfn.`` prefixes, sheets unquoted.
 
@@ -179,7 +185,7 @@ def normalised(text: str, renames: dict[str, str] | None = None) -> str:
 
     def operand(value: str) -> str:
         sheet, rest = split_sheet(value)
-        return _sheet_text(sheet, renames) + rest.replace("$", "").upper()
+        return _sheet_text(sheet, renames) + one_cell(rest.replace("$", "").upper())
 
     return _join(str(text), operand)
 
@@ -202,7 +208,7 @@ def r1c1(text: str, row: int, column: int, renames: dict[str, str] | None = None
         if m:
             text = part(m[1], m[2], m[3], m[4])
             if m[6]:
-                text += ":" + part(m[5], m[6], m[7], m[8])
+                text = one_cell(text + ":" + part(m[5], m[6], m[7], m[8]))
             return prefix + text
         m = _COLS.match(up)
         if m:

@@ -338,7 +338,7 @@ class _Validator:
     def canonical(self, text: str) -> str:
         sheet, rest = ft.split_sheet(text.strip())
         sheet = self.renames.get(sheet, sheet) if sheet else ""
-        return f"{sheet.upper()}!{rest.replace('$', '').upper()}"
+        return f"{sheet.upper()}!{ft.one_cell(rest.replace('$', '').upper())}"
 
     def table(self) -> None:
         for sheet, name, template_ref in self.lay.tables:
