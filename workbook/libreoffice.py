@@ -13,6 +13,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+# How every LibreOffice of ours starts (workbook/lo_driver.py, run by LibreOffice's own Python, repeats it).
+HEADLESS = ("--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo")
+
 # A private profile for every run: recalculate on load, never run macros, never update links.
 PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -58,11 +61,7 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> P
             (user / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
         cmd = [
             exe,
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            "--nologo",
+            *HEADLESS,
             f"-env:UserInstallation={Path(profile).as_uri()}",
             "--convert-to",
             target,

@@ -125,7 +125,7 @@ def serve(soffice, profile, oxt=None, warm=None):
     env = {**os.environ, "HOME": profile}
     process = subprocess.Popen(
         [
-            soffice,
+            soffice,  # the flags of workbook.libreoffice.HEADLESS: this script runs without the project
             "--headless",
             "--invisible",
             "--norestore",

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.libreoffice import TIMEOUT_SECONDS, LibreOfficeError, executable
+from workbook.libreoffice import HEADLESS, TIMEOUT_SECONDS, LibreOfficeError, executable
 
 SCRIPT = Path(__file__).with_name("lo_uno_script.py")
 
@@ -92,12 +92,7 @@ def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list
         office = subprocess.Popen(
             [
                 exe,
-                "--headless",
-                "--invisible",
-                "--norestore",
-                "--nolockcheck",
-                "--nodefault",
-                "--nologo",
+                *HEADLESS,
                 user_installation,
                 f"--accept=pipe,name={pipe};urp;",
             ],
