@@ -120,7 +120,8 @@ def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list
                 office.wait()
     results = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
     failed = [r for r in results if not r.get("ok")]
-    if run.returncode != 0 or failed or len(results) != len(jobs):
+    done = len(results) == len(jobs) and not failed and all(Path(j.target).is_file() for j in jobs)
+    if not done:
         detail = failed[0]["error"] if failed else (run.stderr or run.stdout).strip()[-300:]
         raise LibreOfficeError(f"LibreOffice could not edit and save the workbooks: {detail}")
     return [Path(j.target) for j in jobs]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 import time
 
@@ -110,11 +111,14 @@ def main(pipe: str, jobs_path: str) -> int:
             print(json.dumps({"target": job.get("target"), "ok": False, "error": f"{type(exc).__name__}: {exc}"}))
         finally:
             if doc is not None:
-                doc.close(True)
+                with contextlib.suppress(Exception):  # the file is saved; a veto or a dropped bridge changes nothing
+                    doc.close(True)
     with contextlib.suppress(Exception):  # the bridge drops as LibreOffice exits
         desktop.terminate()
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], sys.argv[2]))
+    code = main(sys.argv[1], sys.argv[2])
+    sys.stdout.flush()
+    os._exit(code)  # skip pyuno's teardown, which can crash after LibreOffice has gone
