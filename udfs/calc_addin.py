@@ -136,7 +136,8 @@ def idl(table: list[dict]) -> str:
     def params(f: dict) -> str:
         return ", ".join("[in] any " + p["idl"] for p in f["params"])
 
-    methods = "\n".join(f"        any {f['idl']}({params(f)});" for f in table)
+    # every result is a matrix (a single value is 1 x 1): Calc takes an add-in's array result only in this type
+    methods = "\n".join(f"        sequence< sequence< any > > {f['idl']}({params(f)});" for f in table)
     opening = "".join(f"module {m} {{ " for m in MODULE.split("::"))
     closing = "}; " * len(MODULE.split("::"))
     return (

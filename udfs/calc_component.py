@@ -89,20 +89,17 @@ def _cell(value):
 
 
 def _result(value):
-    """A scalar, or a tuple of row tuples for an array result."""
+    """A matrix (tuple of row tuples): the IDL's result type, so a range call fills an array formula.
+
+    A single value is a 1 x 1 matrix, which an ordinary cell shows as that value."""
     if hasattr(value, "tolist") and getattr(value, "ndim", 0) > 0:
         value = value.tolist()
     if hasattr(value, "to_numpy"):  # pandas
         value = value.to_numpy().tolist()
     if isinstance(value, list | tuple):
         rows = [row if isinstance(row, list | tuple) else [row] for row in value]
-        if len(rows) == 1 and len(rows[0]) == 1:
-            return _cell(rows[0][0])
         return tuple(tuple(_cell(c) for c in row) for row in rows)
-    out = _cell(value)
-    if isinstance(out, float) and math.isinf(out):
-        return out
-    return out
+    return ((_cell(value),),)
 
 
 _NUM_ELEMENT = {"#NUM!": float("inf")}  # what Calc shows as #NUM! in an array element
@@ -131,7 +128,7 @@ def _method(excel_name, fn):
             code = udfs.excel_error_code(exc)
             log.warning("%s: %s", excel_name, exc)
             if code == "#NUM!":
-                return float("inf")
+                return ((float("inf"),),)
             if code == "#N/A":
                 raise uno.getClass("com.sun.star.sheet.NoConvergenceException")(str(exc), self) from None
             raise uno.getClass("com.sun.star.lang.IllegalArgumentException")(str(exc), self, 0) from None
