@@ -16,8 +16,9 @@ from model.terms import TERM
 def vwap(shares, prices) -> float:
     """Volume-weighted average price: Σ shares·price ÷ Σ shares.
 
-    Pairs where both the share count and the price are empty are skipped, so a
-    ledger column with spare rows can be passed whole.
+    Pairs where both the share count and the price are empty, or both zero (what
+    a formula shows for an empty row), are skipped, so a ledger column with
+    spare rows can be passed whole.
 
     Parameters
     ----------
@@ -35,15 +36,17 @@ def vwap(shares, prices) -> float:
         if given is None:
             raise CEOModelError(name, "is empty; a range is required")
     q = numbers(shares, "shares", low=0.0, empty_ok=True)
-    p = numbers(prices, "prices", low=0.0, low_open=True, empty_ok=True)
+    p = numbers(prices, "prices", low=0.0, empty_ok=True)
     # only an empty cell (None) is empty: a NaN given as a number is outside the domain
     refuse_where(np.isnan(q) & ~_empty(shares, q.shape), "shares", lambda i: "must be a finite number, got nan")
     refuse_where(np.isnan(p) & ~_empty(prices, p.shape), "prices", lambda i: "must be a finite number, got nan")
     if q.shape != p.shape:
         raise CEOModelError("prices", f"must be the same size as shares ({q.size} cells), got {p.size} cells")
-    q_empty, p_empty = np.isnan(q), np.isnan(p)
+    unused = (q == 0) & (p == 0)  # an empty row as a formula shows it
+    q_empty, p_empty = np.isnan(q) | unused, np.isnan(p) | unused
     refuse_where(q_empty & ~p_empty, "shares", lambda i: "is empty where a price is given", ErrorKind.VALUE)
     refuse_where(p_empty & ~q_empty, "prices", lambda i: "is empty where a share count is given", ErrorKind.VALUE)
+    refuse_where((p == 0) & ~p_empty, "prices", lambda i: "must be greater than 0, got 0", ErrorKind.NUM)
     q, p = q[~q_empty], p[~p_empty]
     total = q.sum()
     if total <= 0:

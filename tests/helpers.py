@@ -24,6 +24,13 @@ def cached_values(path) -> dict[tuple[str, str], object]:
     return out
 
 
+def comparable(value):
+    """A cell value that compares by content: an array formula as its text and range."""
+    if type(value).__name__ == "ArrayFormula":
+        return ("array", value.text, str(value.ref).replace("$", ""))
+    return value
+
+
 def as_number(value):
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return float(to_excel(value))
@@ -41,6 +48,16 @@ def close(a, b, rel: float = 1e-9) -> bool:
 def named(values: dict, names: dict[str, str], name: str):
     sheet, cell = names[name].rsplit("!", 1)
     return values.get((sheet.strip("'"), cell.replace("$", "")))
+
+
+def named_column(values: dict, names: dict[str, str], name: str) -> list:
+    """The computed values of a named one-column range, top to bottom."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    sheet, ref = names[name].rsplit("!", 1)
+    c1, r1, _, r2 = range_boundaries(ref.replace("$", ""))
+
+    return [values.get((sheet.strip("'"), f"{get_column_letter(c1)}{r}")) for r in range(r1, r2 + 1)]
 
 
 def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUSTRATIVE_PLACEMENTS) -> dict[str, float]:

@@ -87,11 +87,19 @@ def _nth_session_after(day: dt.date, n: int) -> dt.date:
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_modern_programme_settles_t_plus_1_on_exchange_sessions(modern, flavour):
-    ws = load_workbook(modern[flavour], data_only=True)["Calculations"]
+    book = load_workbook(modern[flavour], data_only=True)
+    ws = book["Calculations"]
+
+    def column(name: str) -> str:
+        from openpyxl.utils import get_column_letter, range_boundaries
+
+        return get_column_letter(range_boundaries(book.defined_names[name].attr_text.split("!")[1])[0])
+
+    dates, settlements = column("LedgerDates"), column("LedgerSettlement")
     trades = pd.read_csv(PLACEMENTS_FILE)["Trade date"]
     settled = {}
     for row in range(5, 5 + len(trades)):
-        trade, settle = ws[f"A{row}"].value.date(), ws[f"O{row}"].value.date()
+        trade, settle = ws[f"{dates}{row}"].value.date(), ws[f"{settlements}{row}"].value.date()
         settled[trade] = settle
         assert settle == _nth_session_after(trade, 1), trade
     # spelled out for the holidays the placements sit next to

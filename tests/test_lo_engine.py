@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from conftest import require
 from defusedxml import ElementTree
-from helpers import as_number, close
+from helpers import as_number, close, comparable
 from openpyxl import Workbook, load_workbook
 
 import udfs
@@ -176,7 +176,9 @@ def test_recalc_cli_keeps_formulas_names_validation_and_charts(engine, built, tm
     assert list(after.defined_names) == list(before.defined_names)
     for ws in before.worksheets:
         other = after[ws.title]
-        assert [c.value for row in ws.iter_rows() for c in row] == [c.value for row in other.iter_rows() for c in row]
+        assert [comparable(c.value) for row in ws.iter_rows() for c in row] == [
+            comparable(c.value) for row in other.iter_rows() for c in row
+        ]
         assert len(other.data_validations.dataValidation) == len(ws.data_validations.dataValidation)
         assert len(other._charts) == len(ws._charts)
     with zipfile.ZipFile(source) as a, zipfile.ZipFile(out) as b:

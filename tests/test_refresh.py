@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import comparable
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -38,7 +39,7 @@ def digest(path: Path) -> str:
 def all_cells(path: Path, *, data_only: bool) -> dict:
     book = load_workbook(path, data_only=data_only)
     return {
-        (ws.title, cell.coordinate): plain(cell.value)
+        (ws.title, cell.coordinate): comparable(plain(cell.value))
         for ws in book.worksheets
         for row in ws.iter_rows()
         for cell in row

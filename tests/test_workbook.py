@@ -9,7 +9,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from helpers import cached_values, close, expected_outputs, named
+from helpers import cached_values, close, expected_outputs, named, named_column
 from openpyxl import load_workbook
 
 import model
@@ -91,6 +91,9 @@ def test_every_calculation_cell_is_a_formula_without_volatile_lookups(built, boo
     count = 0
     for sheet, ref, spec in built[flavour].layout.formula_cells():
         value = wb[sheet][ref].value
+        if spec.array:  # one array formula for a whole line item (udf flavour): its text, over its range
+            assert value.ref.replace("$", "") == spec.array, f"{sheet}!{ref} fills {value.ref}, not {spec.array}"
+            value = value.text
         assert isinstance(value, str) and value.startswith("="), f"{sheet}!{ref} holds {value!r}"
         assert not re.search(r"\b(OFFSET|INDIRECT)\(", value)
         count += spec.role == CALC
@@ -138,17 +141,23 @@ def test_udf_and_native_flavours_agree_cell_by_cell(cached):
 
 def test_ledger_rows_match_model_ledger(built, cached):
     ledger = model.placements(ILLUSTRATIVE_PLACEMENTS, model.PROSPECTUS)
-    values = cached["udf"]
-    for i, row in ledger.iterrows():
-        r = 5 + i
-        assert close(values[("Calculations", f"F{r}")], row["Gross"])
-        assert close(values[("Calculations", f"K{r}")], row["Commission"])
-        assert close(values[("Calculations", f"M{r}")], row["Warrant shares"])
-        assert close(values[("Calculations", f"N{r}")], row["Warrant strike"])
-        settle = (row["Settlement date"] - dt.date(1899, 12, 30)).days
-        assert close(values[("Calculations", f"O{r}")], settle)
-    # the 3.85 placement: 130% is 5.005, Excel's ROUND gives 5.01
-    assert values[("Calculations", "N7")] == 5.01
+    for flavour in FLAVOURS:
+        names, values = built[flavour].layout.names, cached[flavour]
+        column = {
+            name: named_column(values, names, name)
+            for name in ("LedgerGross", "LedgerCommission", "LedgerWarrantShares", "LedgerStrikes", "LedgerSettlement")
+        }
+        for i, row in ledger.iterrows():
+            assert close(column["LedgerGross"][i], row["Gross"])
+            assert close(column["LedgerCommission"][i], row["Commission"])
+            assert close(column["LedgerWarrantShares"][i], row["Warrant shares"])
+            assert close(column["LedgerStrikes"][i], row["Warrant strike"])
+            settle = (row["Settlement date"] - dt.date(1899, 12, 30)).days
+            assert close(column["LedgerSettlement"][i], settle)
+        # the 3.85 placement: 130% is 5.005, Excel's ROUND gives 5.01
+        assert column["LedgerStrikes"][2] == 5.01
+        # the spare rows of the ledger (past the table's placements) are zero, never an error
+        assert all(v == 0 for v in column["LedgerGross"][len(ledger) :])
 
 
 def test_checks_pass_with_defaults(built):
@@ -250,3 +259,26 @@ def test_warrant_dates_and_price_range_follow_the_terms(built):
         assert named(values, names, "WarrantsTransferableFrom") == serial(dt.date(2002, 11, 5))
         assert named(values, names, "WarrantsExpire") == serial(dt.date(2006, 11, 5))
         assert close(named(values, names, "SharePriceInRange"), (4.04 - 2.22) / (13.50 - 2.22))
+
+
+def test_udf_ledger_is_one_array_call_per_line_item(built):
+    """Issue 10 item 4: the udf flavour fills each ledger line item with one CEO_* call over every row."""
+    book = load_workbook(built["udf"].path)
+    ws = book["Calculations"]
+    names = built["udf"].layout.names
+    ledger_rows = len(named_column({}, names, "LedgerShares"))
+    calls = {}
+    for name in ("LedgerCommission", "LedgerWarrantShares", "LedgerStrikes", "LedgerSettlement"):
+        ref = names[name].rsplit("!", 1)[1].replace("$", "")
+        first = ws[ref.split(":")[0]]
+        assert type(first.value).__name__ == "ArrayFormula", name
+        assert first.value.ref.replace("$", "") == ref, name  # the array fills the whole line item
+        calls[name] = first.value.text
+    assert all("CEO_" in text for text in calls.values()), calls
+    single = [
+        c.coordinate
+        for row in ws.iter_rows(min_row=5, max_row=4 + ledger_rows)
+        for c in row
+        if isinstance(c.value, str) and "CEO_" in c.value
+    ]
+    assert single == []  # no per-row CEO_* call is left in the ledger

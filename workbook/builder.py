@@ -16,6 +16,7 @@ from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import coordinate_to_tuple, get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -65,7 +66,9 @@ def write_workbook(lay: L.Layout, path) -> None:
         ws = wb.create_sheet(name)
         for ref, spec in lay.cells.get(name, {}).items():
             cell = ws[ref]
-            cell.value = spec.value
+            cell.value = (
+                ArrayFormula(spec.array, spec.value) if spec.array and spec.role != L.ARRAY_PART else spec.value
+            )
             if spec.role not in L.FORMULA_ROLES and isinstance(spec.value, str) and spec.value.startswith("="):
                 cell.data_type = "s"  # text such as "=1+2" typed into an input stays text (no formula injection)
             for attr, style in STYLES.get(spec.style or spec.role, {}).items():

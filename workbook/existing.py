@@ -107,13 +107,15 @@ class InputsRead:
     cells: int = 0  # input cells carried in all
 
 
-def read_inputs(opened: Opened, terms=model.PROSPECTUS) -> InputsRead:
+def read_inputs(opened: Opened, terms=model.PROSPECTUS, *, as_built: bool = True) -> InputsRead:
     """The current template carrying every input of ``opened``, instantiated with the file's own terms.
 
     ``terms`` only locates the inputs (every deal has the same input names);
     the sheets returned are the template for the terms read back from the file
     (:func:`workbook.deal_inputs.terms_from_inputs`), so validation ranges,
-    block sizes and scenario axes follow the file's deal, not the default one."""
+    block sizes and scenario axes follow the file's deal, not the default one.
+    ``as_built``: the ledger as long as the file's (to compare with it), else
+    as long as a new build makes it for the file's table (to refresh it)."""
     book, cached = opened.book, opened.cached
     base = template(terms)
     where = build_layout(FLAVOURS[-1], base)  # positions of inputs are the same in every flavour
@@ -134,7 +136,13 @@ def read_inputs(opened: Opened, terms=model.PROSPECTUS) -> InputsRead:
         result.terms = None
         result.notes.append(f"the file's terms are not valid ({exc}); the default deal's layout is used to compare")
     deal = Deal(result.terms or terms, {p.name: p.source for p in parts if isinstance(p, Input | InputBlock)}, True)
-    sheets = template(deal, frame, illustrative=illustrative)
+    sheets = template(
+        deal,
+        frame,
+        illustrative=illustrative,
+        table_rows=len(frame) or None,
+        ledger_rows=ledger_rows(book) if as_built else None,
+    )
     read = {p.name: p for p in parts if isinstance(p, Input | InputBlock)}
     inputs = next(s for s in sheets if s.name == "Inputs")
     carried = tuple(_carry(p, read.get(getattr(p, "name", None))) for p in inputs.parts)
@@ -288,22 +296,14 @@ def _placements(book, cached, result: InputsRead) -> tuple[pd.DataFrame, bool]:
     ws = book["Placements"]
     note = ws["A2"].value
     illustrative = isinstance(note, str) and note.upper().startswith("ILLUSTRATIVE")
-    first, last = PLACEMENTS_FIRST_ROW, None
-    found = name_destination(book, "PlacementShares")  # the rows the formulas count
-    if found and found[0] == ws.title:
-        c1, r1, c2, r2 = range_boundaries(found[1])
-        if (c1, c2, r1) == (2, 2, first):
-            last = r2
-    table = ws.tables.get(PLACEMENTS_TABLE)
-    if last is None and table is not None:
-        c1, r1, c2, r2 = range_boundaries(table.ref)
-        if (c1, c2, r1) == (1, 3, first - 1):
-            last = r2
-    if last is None:
-        last = first + PLACEMENT_ROWS - 1
+    span = placement_rows(book)
+    if span is None:
+        first, last = PLACEMENTS_FIRST_ROW, PLACEMENTS_FIRST_ROW + PLACEMENT_ROWS - 1
         result.notes.append(
             f"Placements: neither PlacementShares nor {PLACEMENTS_TABLE} found; rows {first}–{last} read"
         )
+    else:
+        first, last = span
     last_filled = max(
         (r for r in range(first, ws.max_row + 1) for c in range(1, 4) if _filled(ws.cell(row=r, column=c).value)),
         default=first - 1,
@@ -331,6 +331,38 @@ def _placements(book, cached, result: InputsRead) -> tuple[pd.DataFrame, bool]:
         {h: pd.Series([row[j] for row in rows], dtype=object) for j, h in enumerate(PLACEMENT_HEADERS)}
     )
     return frame, illustrative
+
+
+def placement_rows(book) -> tuple[int, int] | None:
+    """First and last data row of the file's Placements table, wherever a person's row edits moved it.
+
+    Read from the name ``PlacementShares`` (the column with its header since
+    version 0.3; the data rows only before), else from the Excel table.
+    """
+    if "Placements" not in book.sheetnames:
+        return None
+    ws = book["Placements"]
+    found = name_destination(book, "PlacementShares")
+    if found and found[0] == ws.title:
+        c1, r1, c2, r2 = range_boundaries(found[1])
+        if c1 == c2 == 2:
+            header = ws.cell(row=r1, column=2).value
+            return (r1 + 1, r2) if header == PLACEMENT_HEADERS[1] else (r1, r2)
+    table = ws.tables.get(PLACEMENTS_TABLE)
+    if table is not None:
+        c1, r1, c2, r2 = range_boundaries(table.ref)
+        if (c1, c2) == (1, 3):
+            return r1 + 1, r2
+    return None
+
+
+def ledger_rows(book) -> int | None:
+    """Rows of the file's placement ledger (the size of ``LedgerShares``), if it has one."""
+    found = name_destination(book, "LedgerShares")
+    if not found:
+        return None
+    c1, r1, c2, r2 = range_boundaries(found[1])
+    return r2 - r1 + 1 if c1 == c2 else None
 
 
 def detect_flavour(book, layouts: dict[str, Layout]) -> str:

@@ -1,7 +1,7 @@
 """A fingerprint of what the builder wrote, so that a rebuild never replaces a person's edits.
 
 The fingerprint is a SHA-256 over every *typed* cell of the workbook — each
-cell that holds a value and no formula: the inputs, the placements, and the
+cell that holds a value and no formula, and that no array formula fills: the inputs, the placements, and the
 labels around them — as (sheet, cell, value), values in one canonical form
 (numbers as floats, dates as ISO dates). It is computed over values, not
 bytes: Excel or LibreOffice re-saving the file rewrites its XML, styles,
@@ -48,12 +48,26 @@ def _is_formula(cell) -> bool:
     return cell.data_type == "f" or type(cell.value).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
+def _array_parts(ws) -> set[tuple[int, int]]:
+    """(row, column) of the cells array formulas fill: they hold computed values, not typed ones."""
+    from openpyxl.utils import range_boundaries
+
+    parts = set()
+    for cell in list(ws._cells.values()):
+        ref = getattr(cell.value, "ref", None)
+        if type(cell.value).__name__ == "ArrayFormula" and ref:
+            c1, r1, c2, r2 = range_boundaries(str(ref).replace("$", ""))
+            parts.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+    return parts
+
+
 def of_book(book) -> str:
     """The fingerprint of an openpyxl workbook (loaded with formulas, or being written)."""
     digest = hashlib.sha256()
     for ws in book.worksheets:
+        computed = _array_parts(ws)
         for (row, column), cell in sorted(ws._cells.items()):
-            if _is_formula(cell):
+            if _is_formula(cell) or (row, column) in computed:
                 continue
             value = _canonical(cell.value)
             if value is not None:

@@ -29,7 +29,14 @@ from workbook.spec import (
     Strip,
     Unit,
 )
-from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, VERSION
+from workbook.template import (
+    FLAVOURS,
+    PLACEMENT_COLUMN_NAMES,
+    PLACEMENTS_FIRST_ROW,
+    PLACEMENTS_TABLE,
+    PLACEMENTS_WATCHED_BELOW,
+    VERSION,
+)
 
 # Roles of cells. Inputs are what a user may change; calc/check/output cells
 # must keep the template's formula.
@@ -47,6 +54,7 @@ TITLE, SUBTITLE, SECTION, HEADER, LABEL, UNIT, SOURCE_TEXT, NOTE, WARNING, BOUND
     "bound",
 )
 FORMULA_ROLES = frozenset({CALC, LINK, CHECK, OUTPUT})
+ARRAY_PART = "array part"  # a cell an array formula fills, other than the one holding the formula
 
 
 @dataclass
@@ -62,6 +70,7 @@ class CellSpec:
     number_format: str | None = None  # instead of the unit's format
     style: str | None = None  # look like another role (the Cover's colour legend)
     hyperlink: str | None = None  # "#'Sheet'!A1"
+    array: str | None = None  # the range an array formula fills (on the formula's cell and on every part)
 
 
 @dataclass(frozen=True)
@@ -328,10 +337,11 @@ class _Builder:
                     CellSpec(value, INPUT, unit, label=f"Placement {i + 1}, {head}"),
                 )
         self.lay.tables.append((s, PLACEMENTS_TABLE, f"A{header_row}:C{last_row}"))
-        self.lay.name("PlacementDates", s, f"A{PLACEMENTS_FIRST_ROW}:A{last_row}")
-        self.lay.name("PlacementShares", s, f"B{PLACEMENTS_FIRST_ROW}:B{last_row}")
-        self.lay.name("PlacementPrices", s, f"C{PLACEMENTS_FIRST_ROW}:C{last_row}")
+        # Each column with its header: a row inserted anywhere in the table, its first row included, is inside.
+        for name, letter in zip(PLACEMENT_COLUMN_NAMES, "ABC", strict=True):
+            self.lay.name(name, s, f"{letter}{header_row}:{letter}{last_row}")
         self.lay.name("Placements", s, f"A{header_row}:C{last_row}")
+        self.lay.name("PlacementsBelow", s, f"A{last_row + 1}:C{last_row + PLACEMENTS_WATCHED_BELOW}")
         first, last = PLACEMENTS_FIRST_ROW, last_row
         self.lay.validations += [
             Validation(s, f"A{first}:A{last}", Kind.DATE, dt.date(1990, 1, 1), dt.date(2099, 12, 31), "Trade date"),
@@ -391,7 +401,7 @@ class _Builder:
     def row_table(self, s: str, row: int, table: RowTable) -> int:
         self.lay.put(s, f"A{row}", CellSpec(table.title, SECTION))
         header_row = row + 1
-        first = table.source_first_row
+        first = table.first_row
         last = first + table.rows - 1
         if header_row >= first:
             raise ValueError("the ledger must start below its title, aligned with the source rows")
@@ -399,38 +409,43 @@ class _Builder:
         for c in table.columns:
             letter = letters[c.key]
             self.lay.put(s, f"{letter}{header_row}", CellSpec(c.header, HEADER))
+            array = f"{letter}{first}:{letter}{last}" if self.flavour == "udf" and c.udf_array else None
             for r in range(first, last + 1):
 
                 def resolve(kind, arg, _arg2, r=r):
-                    if kind == "src":
-                        return f"{table.source_sheet}!{table.source_columns[int(arg)]}{r}"
                     if kind == "col":
                         return f"{letters[arg]}{r}"
                     if kind == "first":
                         return f"{letters[arg]}${first}"
+                    if kind == "head":
+                        return f"${letters[arg]}${header_row}"
+                    if kind == "all":
+                        return f"${letters[arg]}${first}:${letters[arg]}${last}"
                     raise KeyError(kind)
 
-                text = render(self.formula(c.native, c.udf), resolve)
+                if array and r > first:  # filled by the array formula of the column's first cell
+                    text, role = None, ARRAY_PART
+                else:
+                    text, role = render(c.udf_array if array else self.formula(c.native, c.udf), resolve), CALC
                 self.lay.put(
                     s,
                     f"{letter}{r}",
                     CellSpec(
                         text,
-                        CALC,
+                        role,
                         c.unit,
                         f"{table.key}.{c.key}",
                         label=f"{c.header}, row {r}",
                         number_format=c.unit.blank_zero_format,  # rows without a placement stay blank
+                        style=CALC if role == ARRAY_PART else None,
+                        array=array,
                     ),
                 )
             if c.name:
                 self.lay.name(c.name, s, f"{letter}{first}:{letter}{last}")
-        # A row whose source row is empty shows nothing (running totals included)
-        copied = [letters[c.key] for c in table.columns if re.fullmatch(r"=\{src:\d+\}", c.native)]
-        if copied:
+        if table.filled:  # a row whose source row is empty shows nothing (running totals included)
             last_letter = col(len(table.columns))
-            empty = ",".join(f"${x}{first}=0" for x in copied)
-            self.lay.blank_when.append((s, f"A{first}:{last_letter}{last}", f"AND({empty})"))
+            self.lay.blank_when.append((s, f"A{first}:{last_letter}{last}", f"${letters[table.filled]}{first}=0"))
         return last + 1
 
     def strip(self, s: str, row: int, strip: Strip) -> int:
@@ -456,6 +471,8 @@ class _Builder:
                 label = f"{line.label} {i + 1}" if line.repeat else line.label
                 self.lay.put(s, f"A{r}", CellSpec(label, LABEL))
                 self.lay.put(s, f"B{r}", CellSpec(line.unit.label, UNIT))
+                whole = f"{col(first_col)}{r}:{col(last_col)}{r}"
+                array = whole if self.flavour == "udf" and line.udf_array and not line.repeat else None
                 for k in range(len(axis)):
                     c = col(first_col + k)
 
@@ -469,11 +486,32 @@ class _Builder:
                             return f"{c}{a}:{c}{b}"
                         if kind == "repeat":
                             return rep
+                        if kind == "axis":
+                            return absolute(f"{col(first_col)}{axis_row}:{col(last_col)}{axis_row}")
+                        if kind == "line":
+                            a = rows_of[arg][0]
+                            return absolute(f"{col(first_col)}{a}:{col(last_col)}{a}")
                         raise KeyError(kind)
 
-                    text = render(self.formula(line.native, line.udf), resolve)
                     line_id = f"{strip.key}.{line.key}" + (f".{i + 1}" if line.repeat else "")
-                    self.lay.put(s, f"{c}{r}", CellSpec(text, CALC, line.unit, line_id, label=f"{label}, column {c}"))
+                    if array and k > 0:  # filled by the array formula of the line's first cell
+                        text, role = None, ARRAY_PART
+                    else:
+                        text = render(line.udf_array if array else self.formula(line.native, line.udf), resolve)
+                        role = CALC
+                    self.lay.put(
+                        s,
+                        f"{c}{r}",
+                        CellSpec(
+                            text,
+                            role,
+                            line.unit,
+                            line_id,
+                            label=f"{label}, column {c}",
+                            style=CALC if role == ARRAY_PART else None,
+                            array=array,
+                        ),
+                    )
                 r += 1
             rows_of[line.key] = (start, r - 1)
             rng = f"{col(first_col)}{start}:{col(last_col)}{r - 1}"
@@ -515,26 +553,46 @@ class _Builder:
                     f"{col(2 + k)}{head_row}",
                     CellSpec(f"={ref}", LINK, grid.col_unit, f"{grid.key}.{block.key}.cols"),
                 )
+            last_c = col(1 + len(cols_axis))
+            whole = f"B{head_row + 1}:{last_c}{head_row + len(rows_axis)}"
+            array = whole if self.flavour == "udf" and block.udf_array else None
             for i, ref in enumerate(rows_axis):
                 r = head_row + 1 + i
                 self.lay.put(s, f"A{r}", CellSpec(f"={ref}", LINK, grid.row_unit, f"{grid.key}.{block.key}.rows"))
                 for k in range(len(cols_axis)):
                     c = col(2 + k)
 
-                    def resolve(kind, arg, _arg2, c=c, i=i, head_row=head_row, r=r):
+                    def resolve(kind, arg, _arg2, c=c, i=i, head_row=head_row, r=r, last_c=last_c):
                         if kind == "col_head":
                             return f"{c}${head_row}"
                         if kind == "row_head":
                             return f"$A{r}"
                         if kind == "block":
                             return f"{c}{block_origin[arg] + i}"
+                        if kind == "col_heads":
+                            return absolute(f"B{head_row}:{last_c}{head_row}")
+                        if kind == "block_all":
+                            top = block_origin[arg]
+                            return absolute(f"B{top}:{last_c}{top + len(rows_axis) - 1}")
                         raise KeyError(kind)
 
-                    text = render(self.formula(block.native, block.udf), resolve)
+                    if array and (i, k) != (0, 0):  # filled by the block's array formula
+                        text, role = None, ARRAY_PART
+                    else:
+                        text = render(block.udf_array if array else self.formula(block.native, block.udf), resolve)
+                        role = CALC
                     self.lay.put(
                         s,
                         f"{c}{r}",
-                        CellSpec(text, CALC, block.unit, f"{grid.key}.{block.key}", label=f"{block.title}, {c}{r}"),
+                        CellSpec(
+                            text,
+                            role,
+                            block.unit,
+                            f"{grid.key}.{block.key}",
+                            label=f"{block.title}, {c}{r}",
+                            style=CALC if role == ARRAY_PART else None,
+                            array=array,
+                        ),
                     )
             last_r = head_row + len(rows_axis)
             rng = f"B{head_row + 1}:{col(1 + len(cols_axis))}{last_r}"
@@ -680,6 +738,7 @@ def build_layout(flavour: str, sheets: tuple[Sheet, ...]) -> Layout:
 
 
 __all__ = [
+    "ARRAY_PART",
     "FORMULA_ROLES",
     "INPUT",
     "VERSION",

@@ -54,22 +54,22 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> P
     if exe is None:
         raise LibreOfficeError("LibreOffice (soffice) is not installed")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="ceo_lo_profile_") as profile:
-        user = Path(profile) / "user"
-        user.mkdir()
+    with tempfile.TemporaryDirectory(prefix="ceo_lo_profile_") as tmp:
+        profile = Path(tmp) / "profile"
+        _profile(profile)
         if recalculate:
-            (user / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
+            (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
         cmd = [
             exe,
             *HEADLESS,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--convert-to",
             target,
             "--outdir",
             str(out_dir),
             str(source),
         ]
-        env = {**os.environ, "HOME": profile}
+        env = {**os.environ, "HOME": tmp}
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, env=env, check=False)
         except subprocess.TimeoutExpired as exc:
@@ -80,6 +80,20 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> P
             f"LibreOffice could not convert {source.name}: {(run.stderr or run.stdout).strip()[:300]}"
         )
     return produced
+
+
+def _profile(profile: Path) -> None:
+    """A private profile, with the CEO add-in when it can be installed: LibreOffice computes array formulas
+    (the udf flavour's line items) on load whatever its recalculation setting, and needs the add-in for them."""
+    from workbook import lo_engine
+
+    try:
+        if lo_engine.unavailable_reason() is None:
+            shutil.copytree(lo_engine.profile_with(lo_engine.addin()), profile, symlinks=True)
+            return
+    except lo_engine.EngineUnavailable:
+        pass
+    (profile / "user").mkdir(parents=True)
 
 
 def recalculated_values(source: Path) -> dict[tuple[str, str], object]:

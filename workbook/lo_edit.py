@@ -4,8 +4,8 @@ LibreOffice's Python bridge (``uno``) belongs to the system interpreter, not
 the project's virtualenv, so :func:`edit_and_save` starts ``soffice`` with a
 private profile listening on a named pipe and runs :mod:`workbook.lo_uno_script`
 with that interpreter (``CEO_UNO_PYTHON``, default ``/usr/bin/python3``).
-``extensions`` (``.oxt`` files, e.g. the CEO add-in) are installed into the
-private profile first with ``unopkg``.
+``extensions`` (at most one ``.oxt``, the CEO add-in) is installed into the
+private profile first, as the engine installs it (:func:`workbook.lo_engine.profile_with`).
 """
 
 from __future__ import annotations
@@ -63,16 +63,12 @@ def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list
         profile = Path(tmp) / "profile"
         env = {**os.environ, "HOME": tmp}
         user_installation = f"-env:UserInstallation={profile.as_uri()}"
-        for oxt in extensions:
-            unopkg = Path(exe).resolve().with_name("unopkg")
-            subprocess.run(
-                [str(unopkg), "add", "--suppress-license", user_installation, str(oxt)],
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_SECONDS,
-                env=env,
-                check=True,
-            )
+        if len(extensions) > 1:
+            raise LibreOfficeError("one extension (the CEO add-in) at most")
+        if extensions:  # a profile with the add-in installed, as the engine makes it (unopkg refuses root)
+            from workbook import lo_engine
+
+            shutil.copytree(lo_engine.profile_with(Path(extensions[0])), profile, symlinks=True)
         spec = Path(tmp) / "jobs.json"
         spec.write_text(
             json.dumps(

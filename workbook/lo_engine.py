@@ -184,7 +184,7 @@ def _warm_file() -> Path:
     return path
 
 
-def _profile_with(oxt: Path) -> Path:
+def profile_with(oxt: Path) -> Path:
     """A profile with the add-in installed, made once per add-in and copied for each run."""
     template = oxt.with_suffix(".profile")
     if template.exists():
@@ -217,7 +217,7 @@ class Engine:
         self._tmp = tempfile.mkdtemp(prefix="ceo_lo_engine_")  # removed by close(), or by the driver at its end
         profile = Path(self._tmp) / "profile"
         if with_addin:
-            shutil.copytree(_profile_with(addin()), profile, symlinks=True)
+            shutil.copytree(profile_with(addin()), profile, symlinks=True)
         else:
             _new_profile(profile)
         # started here, waited for at the first use: the caller's own work meanwhile overlaps LibreOffice's start
@@ -328,7 +328,7 @@ def formula_values(path: Path) -> dict:
     """``{(sheet, ref): value}`` of every formula cell of an .xlsx as LibreOffice writes it."""
     from xml.sax.saxutils import unescape
 
-    from workbook.recalc import ExcelErrorValue, sheet_parts
+    from workbook.recalc import ExcelErrorValue, array_parts, sheet_parts
 
     values: dict = {}
     with zipfile.ZipFile(path) as archive:
@@ -338,9 +338,10 @@ def formula_values(path: Path) -> dict:
             shared_strings = [unescape("".join(_T.findall(si))) for si in _SI.findall(xml)]
         for sheet, part in sheet_parts(archive).items():
             xml = archive.read(part).decode("utf-8")
+            parts = array_parts(xml)
             for m in _CELL.finditer(xml):
                 body = m["body"]
-                if body is None or "<f" not in body:
+                if body is None or ("<f" not in body and m["ref"] not in parts):
                     continue
                 kind = _TYPE.search(m["attrs"])
                 kind = kind.group(1) if kind else "n"

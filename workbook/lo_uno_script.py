@@ -10,6 +10,7 @@ and performs every job of JOBS.json in that one process::
 
     [{"source": "in.xlsx", "target": "out.xlsx", "recalculate": true,
       "edits": [{"op": "set", "sheet": "Inputs", "cell": "C5", "value": 6.0},
+                {"op": "sort", "sheet": "Placements", "range": "A5:C54", "column": 2, "ascending": False},
                 {"op": "insert_rows", "sheet": "Inputs", "row": 12, "count": 1},
                 {"op": "delete_rows", "sheet": "Inputs", "row": 12, "count": 1},
                 {"op": "add_sheet", "name": "Notes"}]}]
@@ -78,10 +79,25 @@ def _edit(doc, edit: dict) -> None:
             cell.setFormula(value)  # as typed: "=…" is a formula, other text is text
         else:
             cell.setValue(float(value))
+    elif op == "array":  # an array (Ctrl+Shift+Enter) formula typed over a range
+        sheet.getCellRangeByName(edit["range"]).setArrayFormula(edit["formula"])
     elif op == "insert_rows":
         sheet.Rows.insertByIndex(edit["row"] - 1, edit.get("count", 1))
     elif op == "delete_rows":
         sheet.Rows.removeByIndex(edit["row"] - 1, edit.get("count", 1))
+    elif op == "sort":  # Data > Sort of a range, by one of its columns (0 = the range's first)
+        import uno
+        from com.sun.star.table import TableSortField
+
+        target = sheet.getCellRangeByName(edit["range"])
+        field = TableSortField()
+        field.Field = edit.get("column", 0)
+        field.IsAscending = edit.get("ascending", True)
+        descriptor = target.createSortDescriptor()
+        for prop in descriptor:
+            if prop.Name == "SortFields":
+                prop.Value = uno.Any("[]com.sun.star.table.TableSortField", (field,))
+        uno.invoke(target, "sort", (descriptor,))  # the typed Any must reach sort() as it is
     else:
         raise ValueError(f"unknown edit {op!r}")
 

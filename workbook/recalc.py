@@ -240,21 +240,39 @@ def _encoded(value: Value) -> tuple[str | None, str]:
     return "str", escape(str(value))
 
 
+_ARRAY = re.compile(r'<(?:\w+:)?f\b[^>]*\bt="array"[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
+
+
+def array_parts(xml: str) -> set[str]:
+    """The cells an array formula of a sheet's XML fills, other than the one holding the formula."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    parts = set()
+    for ref in _ARRAY.findall(xml):
+        c1, r1, c2, r2 = range_boundaries(ref)
+        parts.update(
+            f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1)
+        )
+    return parts
+
+
 def _patch_sheet(xml: str, cells: dict[str, Value]) -> tuple[str, int]:
     patched = 0
+    parts = array_parts(xml)
 
     def replace(m: re.Match) -> str:
         nonlocal patched
         body, p = m.group("body"), m.group("p")
-        if body is None or f"<{p}f" not in body:
-            return m.group(0)
         ref = _REF.search(m.group("attrs"))
         if not ref or ref.group(1) not in cells:
             return m.group(0)
+        formula = body is not None and f"<{p}f" in body
+        if not formula and ref.group(1) not in parts:
+            return m.group(0)
         kind, text = _encoded(cells[ref.group(1)])
         attrs = _TYPE.sub("", m.group("attrs")) + (f' t="{kind}"' if kind else "")
-        body = re.sub(rf"<{p}v\b[^>]*?(?:/>|>.*?</{p}v>)", "", body, flags=re.S)
-        f_end = re.search(rf"<{p}f\b[^>]*?(?:/>|>.*?</{p}f>)", body, re.S).end()
+        body = re.sub(rf"<{p}v\b[^>]*?(?:/>|>.*?</{p}v>)", "", body or "", flags=re.S)
+        f_end = re.search(rf"<{p}f\b[^>]*?(?:/>|>.*?</{p}f>)", body, re.S).end() if formula else 0
         body = f"{body[:f_end]}<{p}v>{text}</{p}v>{body[f_end:]}"
         patched += 1
         return f"<{p}c{attrs}>{body}</{p}c>"

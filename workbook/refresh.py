@@ -87,7 +87,7 @@ def refresh(
     if new.suffix.lower() != ".xlsx":
         raise RefusedOverwrite(f"{new.name}: the refreshed workbook is an .xlsx (no macros); name it *.xlsx")
     opened = open_workbook(old)
-    read = read_inputs(opened)
+    read = read_inputs(opened, as_built=False)
     if deal is not None or placements_file is not None:
         if deal is None and read.terms is None:
             raise CEOModelError("OLD", "its terms are not valid, so --placements alone cannot be applied; give --terms")

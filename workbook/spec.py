@@ -7,7 +7,11 @@ uses placeholders resolved by :mod:`workbook.layout`:
 ``{Name}``          a defined name (inputs, calculations) — written as the name itself
 ``{col:key}``       the cell of column ``key`` in the same row of the same table
 ``{first:key}``     the first row of column ``key``, row-absolute (for running sums)
-``{src:key}``       the cell of source column ``key`` in the same row (Placements)
+``{head:key}``      the header cell of column ``key``, absolute (for a row's position in its table)
+``{all:key}``       every row of column ``key``, absolute (a whole-column argument of an array formula)
+``{col_heads}``     a grid's whole column-header row; ``{block_all:key}`` all of grid block ``key``
+``{axis}``          a strip's whole axis row, absolute (array formulas across a strip)
+``{line:key}``      every column of strip line ``key``, absolute (array formulas across a strip)
 ``{row_head}``      the row header of a grid / the axis value of a table row
 ``{col_head}``      the column header of a grid
 ``{block:key}``     the same grid position in another block of the grid
@@ -131,19 +135,25 @@ class Column:
     native: str
     udf: str | None = None
     name: str | None = None
+    udf_array: str | None = None  # the udf flavour's one call for every row: an array formula over {all:…}
 
 
 @dataclass(frozen=True)
 class RowTable:
-    """One row per source row (the placement ledger); line items are columns."""
+    """One row per position of a source table (the placement ledger); line items are columns.
+
+    The rows read their source by position (``INDEX`` over the source's named
+    columns), never cell by cell, so rows a person inserts into or deletes from
+    the source are counted. ``first_row`` places the first row beside the
+    source's first row; a row whose ``filled`` column is 0 shows blank.
+    """
 
     key: str
     title: str
     columns: tuple[Column, ...]
-    source_sheet: str
-    source_first_row: int
+    first_row: int
     rows: int
-    source_columns: tuple[str, ...]  # column letters of the source, by key order
+    filled: str | None = None  # key of the column counting the source cells filled in the row
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,7 @@ class StripRow:
     native: str
     udf: str | None = None
     repeat: str | None = None
+    udf_array: str | None = None  # the udf flavour's one call across the axis: an array formula over {axis}/{line:…}
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,7 @@ class GridBlock:
     unit: Unit
     native: str
     udf: str | None = None
+    udf_array: str | None = None  # the udf flavour's one call for the block: over {col_heads}/{block_all:…}
 
 
 @dataclass(frozen=True)

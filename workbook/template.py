@@ -43,10 +43,13 @@ from workbook.spec import (
     Unit,
 )
 
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 PLACEMENT_ROWS = 50  # the Placements table always has room for at least this many
 PLACEMENTS_FIRST_ROW = 5
 PLACEMENTS_TABLE = "PlacementsTable"
+PLACEMENT_COLUMN_NAMES = ("PlacementDates", "PlacementShares", "PlacementPrices")  # each column with its header
+LEDGER_SPARE_ROWS = 25  # ledger rows beyond the table's: room for rows a person inserts into it
+PLACEMENTS_WATCHED_BELOW = 100  # rows below the table a check watches for placements typed outside it
 FLAVOURS = ("udf", "native")
 
 UNITS = {
@@ -299,25 +302,45 @@ def _blocks(deal: Deal, placements: pd.DataFrame) -> tuple:
     )
 
 
-def _ledger(capacity: int) -> RowTable:
+def _ledger(rows: int) -> RowTable:
+    """The placement ledger: row k reads the k-th row of the Placements table by position.
+
+    ``INDEX`` over each table column (header included) keeps the ledger right
+    when a person inserts, deletes or sorts placement rows in any spreadsheet
+    application; rows past the table's end read as empty.
+    """
     fee = native_fee
+
+    def read(column: str) -> str:
+        return f"=IF({{col:pos}}>ROWS({column}),0,INDEX({column},{{col:pos}}))"
+
+    dates, shares, prices = PLACEMENT_COLUMN_NAMES
     return RowTable(
         key="Ledger",
-        title="Placement ledger (one row per row of the Placements table)",
-        source_sheet="Placements",
-        source_first_row=PLACEMENTS_FIRST_ROW,
-        rows=capacity,
-        source_columns=("A", "B", "C"),
+        title="Placement ledger (row k reads row k of the Placements table)",
+        first_row=PLACEMENTS_FIRST_ROW,
+        rows=rows,
+        filled="filled",
         columns=(
-            Column("date", "Trade date", Unit.DATE, "={src:0}", name="LedgerDates"),
-            Column("shares", "Shares", Unit.SHARES, "={src:1}", name="LedgerShares"),
-            Column("price", "Price", Unit.PRICE, "={src:2}", name="LedgerPrices"),
-            Column("active", "Active", Unit.FLAG, "=IF(ISNUMBER({src:1}),1,0)", name="LedgerActive"),
+            Column("pos", "Table row", Unit.COUNT, "=ROW()-ROW({head:pos})+ROWS({head:pos})"),
+            Column(
+                "filled",
+                "Cells filled",
+                Unit.COUNT,
+                "=" + "+".join(f"ISNUMBER(INDEX({c},{{col:pos}}))" for c in PLACEMENT_COLUMN_NAMES),
+                name="LedgerFilled",
+            ),
+            Column("date", "Trade date", Unit.DATE, read(dates), name="LedgerDates"),
+            Column("shares", "Shares", Unit.SHARES, read(shares), name="LedgerShares"),
+            Column("price", "Price", Unit.PRICE, read(prices), name="LedgerPrices"),
+            Column(
+                "active", "Active", Unit.FLAG, f"=IF(ISNUMBER(INDEX({shares},{{col:pos}})),1,0)", name="LedgerActive"
+            ),
             Column(
                 "partial",
                 "Incomplete row",
                 Unit.FLAG,
-                "=IF(AND(ISNUMBER({src:0})=ISNUMBER({src:1}),ISNUMBER({src:1})=ISNUMBER({src:2})),0,1)",
+                "=IF(OR({col:filled}=0,{col:filled}=COLUMNS(Placements)),0,1)",
                 name="LedgerIncomplete",
             ),
             Column("gross", "Gross", Unit.USD, "=ROUND({col:shares}*{col:price},2)", name="LedgerGross"),
@@ -330,15 +353,21 @@ def _ledger(capacity: int) -> RowTable:
                 "Fee to date",
                 Unit.USD,
                 "=" + fee("{col:cumulative}"),
-                "=CEO_FEE({col:cumulative},Schedule)",
+                udf_array="=CEO_FEE({all:cumulative},Schedule)",
             ),
-            Column("fee_before", "Fee before", Unit.USD, "=" + fee("{col:prior}"), "=CEO_FEE({col:prior},Schedule)"),
+            Column(
+                "fee_before",
+                "Fee before",
+                Unit.USD,
+                "=" + fee("{col:prior}"),
+                udf_array="=CEO_FEE({all:prior},Schedule)",
+            ),
             Column(
                 "commission",
                 "Commission",
                 Unit.USD,
                 "=ROUND({col:fee_to_date}-{col:fee_before},2)",
-                "=CEO_FEE_INCREMENT({col:prior},{col:gross},Schedule)",
+                udf_array="=CEO_FEE_INCREMENT({all:prior},{all:gross},Schedule)",
                 name="LedgerCommission",
             ),
             Column("net", "Net", Unit.USD, "={col:gross}-{col:commission}", name="LedgerNet"),
@@ -347,7 +376,7 @@ def _ledger(capacity: int) -> RowTable:
                 "Warrant shares",
                 Unit.SHARES,
                 "=ROUNDDOWN({col:shares}*WarrantCoverage,0)",
-                "=CEO_WARRANT_SHARES({col:shares},WarrantCoverage)",
+                udf_array="=CEO_WARRANT_SHARES({all:shares},WarrantCoverage)",
                 name="LedgerWarrantShares",
             ),
             Column(
@@ -355,7 +384,7 @@ def _ledger(capacity: int) -> RowTable:
                 "Warrant strike",
                 Unit.PRICE,
                 "=IF({col:active}=1,ROUND({col:price}*WarrantPremium,2),0)",
-                "=IF({col:active}=1,CEO_WARRANT_STRIKE({col:price},WarrantPremium),0)",
+                udf_array="=IF({all:active}=1,CEO_WARRANT_STRIKE({all:price},WarrantPremium),0)",
                 name="LedgerStrikes",
             ),
             Column(
@@ -363,7 +392,7 @@ def _ledger(capacity: int) -> RowTable:
                 "Settlement date",
                 Unit.DATE,
                 "=IF({col:active}=1,WORKDAY({col:date},SettlementDays,Holidays),0)",
-                "=IF({col:active}=1,CEO_SETTLEMENT_DATE({col:date},Holidays,SettlementDays),0)",
+                udf_array="=IF({all:active}=1,CEO_SETTLEMENT_DATE({all:date},Holidays,SettlementDays),0)",
                 name="LedgerSettlement",
             ),
             Column(
@@ -421,7 +450,7 @@ def _totals() -> tuple:
             "Volume-weighted average price",
             Unit.PRICE,
             "=IF(TotalShares>0,SUMPRODUCT(LedgerShares,LedgerPrices)/TotalShares,0)",
-            "=IF(TotalShares>0,CEO_VWAP(PlacementShares,PlacementPrices),0)",
+            "=IF(TotalShares>0,CEO_VWAP(LedgerShares,LedgerPrices),0)",
         ),
         Item("WarrantShares", "Warrant shares", Unit.SHARES, "=SUM(LedgerWarrantShares)"),
         Item(
@@ -615,9 +644,15 @@ def _fee_curve() -> Strip:
         axis_label="Gross sales",
         axis_unit=Unit.USD,
         rows=(
-            StripRow("fee", "Commission", Unit.USD, "=" + native_fee("{col_head}"), "=CEO_FEE({col_head},Schedule)"),
             StripRow(
-                "rate", "Effective rate", Unit.RATE, "={row:fee}/{col_head}", "=CEO_EFFECTIVE_RATE({col_head},Schedule)"
+                "fee", "Commission", Unit.USD, "=" + native_fee("{col_head}"), udf_array="=CEO_FEE({axis},Schedule)"
+            ),
+            StripRow(
+                "rate",
+                "Effective rate",
+                Unit.RATE,
+                "={row:fee}/{col_head}",
+                udf_array="=CEO_EFFECTIVE_RATE({axis},Schedule)",
             ),
         ),
     )
@@ -652,14 +687,14 @@ def _debentures() -> tuple:
                     "Shares on conversion",
                     Unit.SHARES,
                     "=ROUNDDOWN(DebenturePrincipal/{row:price},0)",
-                    "=DEBENTURE_CONVERSION_SHARES(DebenturePrincipal,{row:price})",
+                    udf_array="=DEBENTURE_CONVERSION_SHARES(DebenturePrincipal,{line:price})",
                 ),
                 StripRow(
                     "dilution",
                     "Dilution",
                     Unit.PCT,
                     "={row:shares}/(SharesOutstanding+{row:shares})",
-                    "=DILUTION_PCT({row:shares},SharesOutstanding)",
+                    udf_array="=DILUTION_PCT({line:shares},SharesOutstanding)",
                 ),
             ),
         ),
@@ -681,7 +716,7 @@ def _debentures() -> tuple:
                     "Exercise price",
                     Unit.PRICE,
                     "=MIN(ClassBCap,{row:factor}*{col_head})",
-                    "=CLASSB_EXERCISE_PRICE({col_head},{col_head},ClassBCap,ClassBFactor,ClassBFactorLow,ClassBLowPrice)",
+                    udf_array="=CLASSB_EXERCISE_PRICE({axis},{axis},ClassBCap,ClassBFactor,ClassBFactorLow,ClassBLowPrice)",
                 ),
                 StripRow("floor", "Below financing floor", Unit.FLAG, "=IF({col_head}<ClassBFloor,1,0)"),
                 StripRow("proceeds", "Proceeds if all exercised", Unit.USD, "={row:price}*ClassBShares"),
@@ -707,14 +742,14 @@ def _scenarios() -> Grid:
                 "Dilution",
                 Unit.PCT,
                 "={block:shares}/(SharesOutstanding+{block:shares})",
-                "=DILUTION_PCT({block:shares},SharesOutstanding)",
+                udf_array="=DILUTION_PCT({block_all:shares},SharesOutstanding)",
             ),
             GridBlock(
                 "net",
                 "Net proceeds",
                 Unit.USD,
                 "={col_head}-" + native_fee("{col_head}"),
-                "=CEO_NET_PROCEEDS({col_head},Schedule)",
+                udf_array="=CEO_NET_PROCEEDS({col_heads},Schedule)",
             ),
         ),
     )
@@ -758,6 +793,16 @@ CHECKS = (
         "=IFERROR(IF(RetainerAllocation>AdvisoryRetainer+AdvisoryDeposit+EqualityTolerance,1,0),1)",
     ),
     Check("CheckPlacementRows", "Every placement row complete", "=IFERROR(IF(SUM(LedgerIncomplete)>0,1,0),1)"),
+    Check(
+        "CheckPlacementsInLedger",
+        "Every placement of the table within the ledger (refresh to lengthen it)",
+        "=IFERROR(IF(COUNT(PlacementDates,PlacementShares,PlacementPrices)>SUM(LedgerFilled),1,0),1)",
+    ),
+    Check(
+        "CheckPlacementsBelow",
+        "Nothing typed below the Placements table (insert rows inside it)",
+        "=IFERROR(IF(COUNTA(PlacementsBelow)>0,1,0),1)",
+    ),
     Check("CheckInputs", "Inputs valid", "=IFERROR(IF(SUM(InputFlags)>0,1,0),1)"),
 )
 
@@ -836,14 +881,26 @@ def placement_capacity(placements: int) -> int:
 
 
 def template(
-    terms: DealTerms | Deal = model.PROSPECTUS, placements: pd.DataFrame | None = None, *, illustrative=None
+    terms: DealTerms | Deal = model.PROSPECTUS,
+    placements: pd.DataFrame | None = None,
+    *,
+    illustrative=None,
+    table_rows: int | None = None,
+    ledger_rows: int | None = None,
 ) -> tuple[Sheet, ...]:
-    """The workbook's sheets for a deal and a placement schedule (the default deal's illustrative one by default)."""
+    """The workbook's sheets for a deal and a placement schedule (the default deal's illustrative one by default).
+
+    ``table_rows`` and ``ledger_rows`` give the sizes of the Placements table
+    and of the ledger as a file has them (read back after a person inserted or
+    deleted rows); by default the table has room for every placement and the
+    ledger :data:`LEDGER_SPARE_ROWS` more rows than the table.
+    """
     deal = terms if isinstance(terms, Deal) else Deal(terms, default_sources(terms))
     terms = deal.terms
     rows = deals.DEALS[deals.DEFAULT].PLACEMENTS if placements is None else placements
     illustrative = placements is None if illustrative is None else illustrative
-    capacity = placement_capacity(len(rows))
+    capacity = table_rows or placement_capacity(len(rows))
+    ledger_rows = ledger_rows or capacity + LEDGER_SPARE_ROWS
     return (
         Sheet(
             "Cover",
@@ -913,7 +970,7 @@ def template(
             ),
             "FFF2CC",
         ),
-        Sheet("Calculations", "Calculations", (_ledger(capacity), *_totals(), _fee_curve())),
+        Sheet("Calculations", "Calculations", (_ledger(ledger_rows), *_totals(), _fee_curve())),
         Sheet("Conversions", "Conversions", _debentures()),
         Sheet("Scenarios", "Scenarios", (_scenarios(),)),
         Sheet("Outputs", "Outputs", (OUTPUTS, COMPENSATION_CHART, CHARTS), "C6E0B4"),

@@ -234,7 +234,7 @@ class _Validator:
         required = {
             (self.actual[s], ref): spec for (s, ref), spec in self.required_inputs().items() if s in self.actual
         }
-        graph = _Graph(self.book, cells, required)
+        graph = _Graph(self.book, self.with_array_parts(cells), required)
         if ours:
             self.inputs(graph)
             self.placements()
@@ -692,6 +692,20 @@ class _Validator:
             f"{spec.label or spec.name or line}: the formula is {text}; the template has {spec.value}{more}",
         )
 
+    def with_array_parts(self, cells: dict) -> dict:
+        """``cells`` and every cell an array formula fills, each with the array's formula (it computes there too)."""
+        out = dict(cells)
+        for ws in self.book.worksheets:
+            for (row, column), cell in ws._cells.items():
+                ref = getattr(cell.value, "ref", None)
+                if type(cell.value).__name__ != "ArrayFormula" or not ref:
+                    continue
+                c1, r1, c2, r2 = range_boundaries(str(ref).replace("$", ""))
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        out.setdefault((ws.title, r, c), cells[(ws.title, row, column)])
+        return out
+
     def formula_cells(self) -> dict[tuple[str, int, int], str]:
         """{(sheet, row, column): formula text} of every formula cell in the workbook."""
         found = {}
@@ -833,7 +847,8 @@ class _Validator:
         if ws is None or "PlacementShares" not in self.lay.names:
             return
         _, shares = parse_ref(self.lay.names["PlacementShares"])
-        _, first, _, last = range_boundaries(shares)
+        _, header, _, last = range_boundaries(shares)  # the column with its header
+        first = header + 1
         where = self.actual["Placements"]
         headers = [self.lay.cells["Placements"][f"{c}{first - 1}"].value for c in "ABC"]
         for row in range(first, last + 1):
@@ -849,6 +864,7 @@ class _Validator:
                     f"placement {row - first + 1} has no {' or '.join(missing)}: the row is incomplete, "
                     "its commission and warrants are not computed and the Checks sheet flags it",
                 )
+        self.placements_beyond_ledger(first, last)
         maximum = self.programme_maximum()
         if maximum is None:
             return
@@ -870,6 +886,28 @@ class _Validator:
                     f"maximum of ${maximum:,.2f} (the largest To of the commission schedule)",
                 )
                 return
+
+    def placements_beyond_ledger(self, first: int, last: int) -> None:
+        """Placements a person's inserted rows pushed past the ledger's last row: the totals leave them out."""
+        ledger = self.lay.names.get("LedgerShares")
+        if not ledger:
+            return
+        _, r1, _, r2 = range_boundaries(parse_ref(ledger)[1])
+        reach = first + (r2 - r1 + 1) - 1  # ledger row k reads placement k
+        beyond = [
+            row
+            for row in range(reach + 1, last + 1)
+            if any(not _empty(self.input_value("Placements", f"{c}{row}")[0]) for c in "ABC")
+        ]
+        if beyond:
+            self.add(
+                "S003",
+                self.actual["Placements"],
+                self.loc("Placements", f"A{beyond[0]}"),
+                f"{len(beyond)} placement row(s) (rows {beyond[0]}–{beyond[-1]}) lie past the ledger's "
+                f"{r2 - r1 + 1} rows, so the totals leave them out: refresh the workbook (ceo-model refresh FILE) to build a "
+                "longer ledger",
+            )
 
     def programme_maximum(self) -> float | None:
         ref = self.lay.names.get("ScheduleTo")
