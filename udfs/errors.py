@@ -10,8 +10,8 @@ for "this cell is an error" (read in xlwings 0.37.8 and pywin32 b312):
   ``DISP_E_PARAMNOTFOUND`` whatever the code (``com/win32com/src/oleargs.cpp``,
   ``PythonOleArgHelper::MakeObjToVariant``, ``case VT_ERROR``, unchanged from
   1999 to b312), and has no other conversion that yields ``VT_ERROR``. The
-  string crosses COM as a ``BSTR``; the VBA module :mod:`udfs.vba` writes
-  turns it into ``CVErr(xlErrNum)`` (a real ``#NUM!``). With xlwings' own
+  string crosses COM as a ``BSTR``; the VBA wrappers written by
+  :mod:`udfs.vba` turn it into ``CVErr(xlErrNum)`` (a real ``#NUM!``). With xlwings' own
   *Import Functions* wrappers instead, the cell shows the *text* ``#NUM!``
   (``_xlwindows.prepare_xl_data_element`` passes strings on) and a raised
   exception's text (the wrapper's ``failed: f = Err.Description``);
@@ -262,9 +262,11 @@ def excel_error_code(exc: BaseException) -> str:
 
 
 def error_value(error: str, runtime: Runtime):
-    """What a function returns for a cell showing ``error`` under ``runtime``."""
-    # "#NUM!": xlwings Server/Lite converts it; in classic xlwings the VBA module of udfs.vba does (pywin32
-    # cannot carry an error code: module docstring); plain Python documents it.
+    """What a function returns for a cell showing ``error`` under ``runtime``: the error text in every runtime.
+
+    xlwings Server/Lite converts ``"#NUM!"`` itself; in classic xlwings the
+    wrappers of :mod:`udfs.vba` do (pywin32 cannot carry an error code: see the
+    module docstring); plain Python documents it."""
     return error
 
 

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"--output: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return 2
-    print(f"wrote {args.output} ({text.count('End Function') - 3} functions)")
+    print(f"wrote {args.output} ({text.count(f'= {CONVERTER}(XLPy.CallUDF(') // 2} functions)")
     return 0
 
 
