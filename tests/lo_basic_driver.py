@@ -19,17 +19,18 @@ import sys
 import time
 from pathlib import Path
 
-import uno
-from com.sun.star.beans import PropertyValue
-
 
 def _pv(name, value):
+    from com.sun.star.beans import PropertyValue  # LibreOffice's Python only
+
     prop = PropertyValue()
     prop.Name, prop.Value = name, value
     return prop
 
 
 def main(soffice: str, profile: str, module: str, formulas: str) -> int:
+    import uno  # LibreOffice's Python only (this file is also imported by pytest's doctest collection)
+
     pipe = f"ceo_basic_{os.getpid()}"
     office = subprocess.Popen(
         [

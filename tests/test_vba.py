@@ -257,6 +257,7 @@ def basic(tmp_path_factory):
     return run
 
 
+@pytest.mark.libreoffice
 def test_converter_in_libreoffice_basic(basic):
     formulas = {f"A{i}": f'=CEOTEST_ONE("{text}")' for i, text in enumerate(EXCEL_ERRORS, start=1)}
     formulas |= {
