@@ -1,11 +1,13 @@
 """Errors per runtime (issue 13): what each caller gets back, the reason per cell, errors inside ranges.
 
-* classic xlwings on Windows — pywin32 cannot be installed here, so its
-  ``VARIANT`` is replaced by a stand-in and the value that would reach COM is
-  checked: its VT type and code. The expected codes come from xlwings' own
-  Windows source (``_xlwindows.cell_errors``, the codes Excel hands out for
-  error cells) and the object is passed through xlwings' own
-  ``prepare_xl_data_element`` (read from the installed file, not copied);
+* classic xlwings on Windows — pywin32 cannot be installed here, so the
+  answer goes through xlwings' own ``prepare_xl_data_element`` (read from the
+  installed file, not copied) and a stand-in for pywin32's conversion to a
+  COM VARIANT (``PyCom_VariantFromPyObject``, each branch citing its line in
+  pywin32 b312): what reaches VBA, with its VT type and value. Codes come
+  from xlwings' own Windows source (``_xlwindows.cell_errors``). The VBA
+  module that turns the text into ``CVErr`` is tested in
+  ``tests/test_vba.py``;
 * plain Python — ``"#NUM!"`` strings, type errors raised;
 * headless recalculation — ``python -m workbook recalc`` on a workbook whose
   CEO_* formulas fail, read back with openpyxl: IFERROR, ISERROR and
@@ -38,19 +40,52 @@ from udfs.errors import Runtime, use_runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 XLWINGS_DIR = Path(xlwings.__file__).parent
-VT_ERROR = 10  # VARENUM in Microsoft's wtypes.h: VarType() of a cell error is 10 ("Error")
 CELL = "[CEO_Model.xlsm]Calculations!B7"
 
+# VARENUM (Microsoft's wtypes.h) and the HRESULT pywin32 writes for a missing argument (winerror.h)
+VT_I4, VT_R8, VT_BSTR, VT_ERROR, VT_BOOL, VT_VARIANT, VT_NULL, VT_ARRAY = 3, 5, 8, 10, 11, 12, 1, 0x2000
+DISP_E_PARAMNOTFOUND = -2147352572  # 0x80020004
 
-class StandInVariant:
-    """Stands in for ``win32com.client.VARIANT``: pywin32 reads ``.varianttype`` and ``.value``."""
+
+class StandInVARIANT:
+    """Stands in for ``win32com.client.VARIANT`` (pywin32 b312, ``com/win32com/client/__init__.py`` line 685)."""
 
     def __init__(self, varianttype: int, value: object) -> None:
         self.varianttype = varianttype
         self.value = value
 
-    def __repr__(self) -> str:
-        return f"VARIANT({self.varianttype}, {self.value})"
+
+def pywin32_variant_from(obj) -> tuple[int, object]:
+    """Stand-in for pywin32's ``PyCom_VariantFromPyObject`` (``com/win32com/src/oleargs.cpp`` at b312,
+    commit 2a277cb5), which makes the VARIANT a COM server method returns (``PyGatewayBase.cpp`` line 627):
+    ``(VT type, value)`` for the Python types a CEO_* answer can hold."""
+    if isinstance(obj, StandInVARIANT):  # lines 116 and 48: an instance of win32com.client.VARIANT
+        vt = obj.varianttype  # MakeObjToVariant (line 1183) with m_reqdType = varianttype
+        if vt == VT_ERROR:
+            return VT_ERROR, DISP_E_PARAMNOTFOUND  # line 1575, whatever obj.value is
+        if vt == VT_NULL:
+            return VT_NULL, None  # line 1514
+        raise NotImplementedError(vt)
+    if isinstance(obj, str):
+        return VT_BSTR, obj  # lines 124-129
+    if isinstance(obj, bool):
+        return VT_BOOL, obj
+    if isinstance(obj, int) and -(2**31) <= obj < 2**31:
+        return VT_I4, obj
+    if isinstance(obj, float):
+        return VT_R8, obj  # line 211
+    if isinstance(obj, list | tuple):  # line 284: a SAFEARRAY of VARIANTs, each made by this function (line 549)
+        return VT_ARRAY | VT_VARIANT, [pywin32_variant_from(item) for item in obj]
+    raise NotImplementedError(type(obj))
+
+
+def classic_answer_to_com(answer):
+    """What reaches VBA from a CEO_* answer in classic xlwings: xlwings' own ``prepare_xl_data_element`` on
+    each element, ``XLPython.CallUDF`` unwrapping a 1x1 answer (``com_server.py``), then pywin32."""
+    prepare = xlwings_prepare_xl_data_element()
+    rows = answer if isinstance(answer, list) else [[answer]]
+    rows = [[prepare(cell, None) for cell in row] for row in rows]
+    return pywin32_variant_from(rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows)
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +97,8 @@ def _fresh_registry():
 
 @pytest.fixture
 def classic():
-    """Run as classic xlwings on Windows, called from CELL, with the stand-in VARIANT."""
-    with errors.variant_factory(lambda: (StandInVariant, VT_ERROR)), use_runtime(Runtime.CLASSIC_WINDOWS, CELL):
+    """Run as classic xlwings on Windows, called from CELL."""
+    with use_runtime(Runtime.CLASSIC_WINDOWS, CELL):
         yield
 
 
@@ -106,50 +141,50 @@ def test_excel_error_codes_agree_with_xlwings():
         assert errors.com_scode(text) == code, text
 
 
-def test_domain_error_reaches_com_as_a_vt_error_variant_with_xlerrnum(classic):
+def test_domain_error_reaches_com_as_the_text_the_vba_module_converts(classic):
     value = udfs.ceo_fee(-1)
-    assert isinstance(value, StandInVariant)
-    assert (value.varianttype, value.value) == (VT_ERROR, excel_com_codes()["#NUM!"])
+    assert value == "#NUM!"
+    assert classic_answer_to_com(value) == (VT_BSTR, "#NUM!")  # CVErr(xlErrNum) in the wrapper: tests/test_vba.py
 
 
-def test_type_error_is_a_vt_error_variant_not_an_exception(classic):
+def test_type_error_is_an_error_string_not_an_exception(classic):
     # Raising would put the exception's text in the cell (the VBA wrapper's "failed: f = Err.Description").
-    value = udfs.ceo_fee("abc")
-    assert isinstance(value, StandInVariant)
-    assert (value.varianttype, value.value) == (VT_ERROR, excel_com_codes()["#VALUE!"])
-    bad_cell = udfs.ceo_last_error("not an address")
-    assert (bad_cell.varianttype, bad_cell.value) == (VT_ERROR, excel_com_codes()["#VALUE!"])
+    assert classic_answer_to_com(udfs.ceo_fee("abc")) == (VT_BSTR, "#VALUE!")
+    assert classic_answer_to_com(udfs.ceo_last_error("not an address")) == (VT_BSTR, "#VALUE!")
 
 
-def test_what_reaches_com_after_xlwings_own_conversion(classic):
-    prepare = xlwings_prepare_xl_data_element()
+def test_a_range_reaches_com_as_an_array_with_text_in_the_bad_cells(classic):
     answer = udfs.ceo_fee([[10_000_000], [-5], ["n/a"]])
-    assert isinstance(answer, list)  # xlwings gets plain nested lists
-    to_com = [[prepare(cell, None) for cell in row] for row in answer]
-    assert to_com[0] == [400_000]
-    num, value = to_com[1][0], to_com[2][0]
-    assert num is answer[1][0] and value is answer[2][0]  # passed through untouched
-    assert (num.varianttype, num.value) == (VT_ERROR, excel_com_codes()["#NUM!"])
-    assert (value.varianttype, value.value) == (VT_ERROR, excel_com_codes()["#VALUE!"])
-    # the old answer, a string, would have reached COM as text
-    assert prepare("#NUM!", None) == "#NUM!"
+    assert answer == [[400_000], ["#NUM!"], ["#VALUE!"]] and isinstance(answer, list)  # plain nested lists
+    vt, rows = classic_answer_to_com(answer)
+    assert vt == VT_ARRAY | VT_VARIANT
+    assert rows == [
+        (VT_ARRAY | VT_VARIANT, [(VT_R8, 400_000.0)]),  # a numpy number: xlwings makes it a float
+        (VT_ARRAY | VT_VARIANT, [(VT_BSTR, "#NUM!")]),
+        (VT_ARRAY | VT_VARIANT, [(VT_BSTR, "#VALUE!")]),
+    ]
 
 
-def test_pywin32_is_imported_only_when_a_classic_error_is_built():
+def test_pywin32_cannot_carry_an_error_code():
+    """Why the answer is text: a VT_ERROR VARIANT with Excel's code (what the previous version returned)
+    reaches VBA as the missing-argument value, not as CVErr(xlErrNum)."""
+    num = StandInVARIANT(VT_ERROR, excel_com_codes()["#NUM!"])
+    prepare = xlwings_prepare_xl_data_element()
+    assert prepare(num, None) is num  # xlwings passes it through untouched
+    assert classic_answer_to_com(num) == (VT_ERROR, DISP_E_PARAMNOTFOUND)
+    assert excel_com_codes()["#NUM!"] != DISP_E_PARAMNOTFOUND
+
+
+def test_classic_errors_need_no_pywin32():
     code = (
         "import sys, udfs\n"
-        "assert udfs.ceo_fee(-1) == '#NUM!'\n"
-        "assert 'pythoncom' not in sys.modules and 'win32com' not in sys.modules\n"
         "from udfs.errors import Runtime, use_runtime\n"
         "with use_runtime(Runtime.CLASSIC_WINDOWS):\n"
-        "    try:\n"
-        "        udfs.ceo_fee(-1)\n"
-        "    except ImportError as exc:\n"
-        "        print('needs', exc.name)\n"
+        "    assert udfs.ceo_fee(-1) == '#NUM!'\n"
+        "assert 'pythoncom' not in sys.modules and 'win32com' not in sys.modules\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() in {"needs pythoncom", "needs win32com"}
 
 
 # --- which runtime: decided from the caller --------------------------------------------------------------------------
@@ -199,9 +234,7 @@ def test_a_frame_of_the_same_name_in_another_module_is_not_xlwings():
 
 def test_classic_detection_end_to_end_with_stand_in():
     call_udf = _call_as("xlwings.udfs", "call_udf", "return udfs.ceo_fee(-1)")
-    with errors.variant_factory(lambda: (StandInVariant, VT_ERROR)):
-        value = call_udf(xw_caller=_Caller())
-    assert (value.varianttype, value.value) == (VT_ERROR, excel_com_codes()["#NUM!"])
+    assert call_udf(xw_caller=_Caller()) == "#NUM!"
     assert "must not be negative" in udfs.ceo_last_error("Calculations!B7")
 
 

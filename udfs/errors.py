@@ -1,15 +1,20 @@
 """From the model's exception to an Excel error: the one mapping, for every runtime.
 
 A CEO_* function can run under three callers, and each needs a different value
-for "this cell is an error" (read in xlwings 0.37.8 and pywin32 b311):
+for "this cell is an error" (read in xlwings 0.37.8 and pywin32 b312):
 
 * **classic xlwings on Windows** (``xlwings.udfs.call_udf`` through VBA and
-  COM) passes a returned string into the cell as text
-  (``_xlwindows.prepare_xl_data_element``) and puts a raised exception's text
-  in the cell (the generated VBA wrapper's ``failed: f = Err.Description``).
-  An error value must be a COM ``VARIANT`` of type ``VT_ERROR`` carrying
-  Excel's error code: :func:`com_error_variant`, built with pywin32, imported
-  only when needed so that Linux and macOS never need it;
+  COM) gets the same error strings as Office.js (``"#NUM!"``, ``"#VALUE!"``)
+  and never raises. Python cannot hand Excel an error value there: pywin32
+  converts a returned ``win32com.client.VARIANT(VT_ERROR, code)`` to
+  ``DISP_E_PARAMNOTFOUND`` whatever the code (``com/win32com/src/oleargs.cpp``,
+  ``PythonOleArgHelper::MakeObjToVariant``, ``case VT_ERROR``, unchanged from
+  1999 to b312), and has no other conversion that yields ``VT_ERROR``. The
+  string crosses COM as a ``BSTR``; the VBA wrappers written by
+  :mod:`udfs.vba` turn it into ``CVErr(xlErrNum)`` (a real ``#NUM!``). With xlwings' own
+  *Import Functions* wrappers instead, the cell shows the *text* ``#NUM!``
+  (``_xlwindows.prepare_xl_data_element`` passes strings on) and a raised
+  exception's text (the wrapper's ``failed: f = Err.Description``);
 * **xlwings Server / Lite** (Office.js, ``custom_functions_call``) turns a
   returned ``"#NUM!"`` string into Excel's ``#NUM!`` (``_xlofficejs
   .errorstr_to_errortype``, custom-functions runtime 1.4 and later) and a
@@ -64,44 +69,14 @@ class Runtime(Enum):
 # Excel's CVErr codes (XlCVError; the same numbers as xlwings.constants.CVError).
 XL_ERROR_CODES = {"#NULL!": 2000, "#DIV/0!": 2007, "#VALUE!": 2015, "#REF!": 2023, "#NAME?": 2029, "#NUM!": 2036}
 XL_ERROR_CODES["#N/A"] = 2042
-VT_ERROR = 10  # VARENUM VT_ERROR
 
 
 def com_scode(error: str) -> int:
-    """The SCODE a ``VT_ERROR`` variant carries for an Excel error: ``0x800A0000 | xlErr`` as a signed 32-bit int.
+    """The SCODE Excel gives an error cell over COM: ``0x800A0000 | xlErr`` as a signed 32-bit int.
 
-    This is the form Excel itself hands out over COM (``CVErr(xlErrNum)`` is
-    ``0x800A07F4`` = -2146826252; xlwings' ``_xlwindows`` reads it back as
-    ``#NUM!``)."""
+    ``CVErr(xlErrNum)`` is ``0x800A07F4`` = -2146826252; xlwings'
+    ``_xlwindows.cell_errors`` reads these back as ``#NUM!`` …"""
     return (0x800A0000 | XL_ERROR_CODES[error]) - (1 << 32)
-
-
-def _pywin32_variant() -> tuple[type, int]:
-    """``(win32com.client.VARIANT, pythoncom.VT_ERROR)``; imported on first use (Windows only)."""
-    import pythoncom
-    from win32com.client import VARIANT
-
-    return VARIANT, pythoncom.VT_ERROR
-
-
-_variant_factory: Callable[[], tuple[type, int]] = _pywin32_variant
-
-
-def com_error_variant(error: str):
-    """The COM value of an Excel error for classic xlwings: ``VARIANT(VT_ERROR, scode)``."""
-    variant, vt_error = _variant_factory()
-    return variant(vt_error, com_scode(error))
-
-
-@contextlib.contextmanager
-def variant_factory(factory: Callable[[], tuple[type, int]]) -> Iterator[None]:
-    """Use ``factory`` instead of pywin32 to build VARIANTs (tests on machines without pywin32)."""
-    global _variant_factory
-    saved, _variant_factory = _variant_factory, factory
-    try:
-        yield
-    finally:
-        _variant_factory = saved
 
 
 # ---- who is calling --------------------------------------------------------------------------------------------------
@@ -287,10 +262,12 @@ def excel_error_code(exc: BaseException) -> str:
 
 
 def error_value(error: str, runtime: Runtime):
-    """What a function returns for a cell showing ``error`` under ``runtime``."""
-    if runtime is Runtime.CLASSIC_WINDOWS:
-        return com_error_variant(error)
-    return error  # "#NUM!": xlwings Server/Lite converts it; plain Python documents it
+    """What a function returns for a cell showing ``error`` under ``runtime``: the error text in every runtime.
+
+    xlwings Server/Lite converts ``"#NUM!"`` itself; in classic xlwings the
+    wrappers of :mod:`udfs.vba` do (pywin32 cannot carry an error code: see the
+    module docstring); plain Python documents it."""
+    return error
 
 
 def _raises_in(runtime: Runtime, exc: BaseException) -> bool:
