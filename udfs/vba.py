@@ -151,6 +151,12 @@ def module_text(functions: Iterable[Callable] | None = None) -> str:
     return "".join(lines)
 
 
+def write(path: Path) -> Path:
+    """Write the module to ``path`` as Excel's VBA editor reads a ``.bas`` (ANSI, CRLF line ends)."""
+    path.write_bytes(module_text().replace("\n", "\r\n").encode("ascii"))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m udfs.vba",
@@ -168,9 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.output.parent.is_dir():
         print(f"--output: folder {args.output.parent} does not exist", file=sys.stderr)
         return 2
-    # VBA's editor reads .bas files in the ANSI code page with CRLF line ends
     try:
-        args.output.write_bytes(text.replace("\n", "\r\n").encode("ascii"))
+        write(args.output)
     except OSError as exc:
         print(f"--output: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return 2

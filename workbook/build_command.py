@@ -204,6 +204,10 @@ def _addin(out: Path) -> None:
         print(f"No LibreOffice add-in: {exc}")
         return
     print(f"wrote {oxt}  (LibreOffice add-in: unopkg add {oxt.name}, or Tools › Extension Manager)")
+    from udfs import vba
+
+    bas = vba.write(out / "CEO_Model_udfs.bas")
+    print(f"wrote {bas}  (Excel with xlwings: import it in the VBA editor for real #NUM!/#VALUE! cells)")
 
 
 def _picture(built) -> None:
