@@ -12,6 +12,11 @@ uses placeholders resolved by :mod:`workbook.layout`:
 ``{col_head}``      the column header of a grid
 ``{block:key}``     the same grid position in another block of the grid
 ``{span:a:b}``      the range from column ``a`` to column ``b`` in the same row
+
+A label that states a term is a :class:`Label`, not typed text: its
+``{InputName:format}`` placeholders become ``TEXT(InputName, …)`` in a label
+formula (:mod:`workbook.labels`), so the workbook shows the term it was built
+with, and follows the input when someone changes it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
+
+
+@dataclass(frozen=True)
+class Label:
+    """Label text computed from inputs: ``Label("Compensation within the {CompensationCap:%} cap")``.
+
+    Placeholders are ``{Name:format}``, ``Name`` a scalar input's defined name and
+    ``format`` one of :data:`workbook.labels.FORMATS` (``%`` a percentage with
+    the decimals it needs, ``0%`` a whole percentage, ``0`` a whole number,
+    ``#`` a number with the decimals it needs). Usable wherever a label, check,
+    output, section title, note or heading is text.
+    """
+
+    text: str
+
+
+Text = str | Label
 
 
 class Unit(Enum):
@@ -107,7 +129,7 @@ class InputBlock:
 class Section:
     """A heading between groups of inputs or line items."""
 
-    title: str
+    title: Text
 
 
 @dataclass(frozen=True)
@@ -115,7 +137,7 @@ class Item:
     """A single calculation line item (one named cell)."""
 
     name: str
-    label: str
+    label: Text
     unit: Unit
     native: str
     udf: str | None = None
@@ -155,7 +177,7 @@ class StripRow:
     """
 
     key: str
-    label: str
+    label: Text
     unit: Unit
     native: str
     udf: str | None = None
@@ -203,7 +225,7 @@ class Check:
     """A 0/1 check: 1 when the rule is broken."""
 
     name: str
-    label: str
+    label: Text
     formula: str
 
 
@@ -212,7 +234,7 @@ class Output:
     """A key figure on the Outputs sheet, linked to a calculation."""
 
     name: str
-    label: str
+    label: Text
     source: str
     unit: Unit
 
@@ -221,7 +243,7 @@ class Output:
 class Note:
     """Free text (cover page, explanations)."""
 
-    text: str
+    text: Text
     style: str = "body"  # "title", "subtitle", "body", "warning"
 
 
