@@ -192,3 +192,44 @@ def test_no_typed_label_states_a_term():
             if spec.role in (LABEL, SECTION, "note", "subtitle") and isinstance(spec.value, str)
         }
         assert not {k: v for k, v in typed.items() if re.search(r"\d\s*%|T\+\d", v)}
+
+
+# -- validate: a label formula is a template formula ------------------------------------------------------------
+
+
+def _label_cell(built, text: str) -> str:
+    """The cell of the label formula that shows ``text`` (as built)."""
+    return next(
+        ref
+        for ref, spec in built.layout.cells["Checks"].items()
+        if spec.role == LABEL_FORMULA and spec.label == f"the label '{text}'"
+    )
+
+
+def test_validate_accepts_the_label_formulas_of_a_build_with_other_terms(changed):
+    from workbook.validate import validate
+
+    for flavour in ("native", "udf"):
+        findings = validate(changed[flavour].path).findings
+        assert findings == [], [(f.rule, f.location, f.message[:90]) for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("typed", "rule"),
+    [
+        ('="Compensation within the 8% cap"', "I002"),  # the term typed back into the formula
+        ("Compensation within the 9.5% cap", "I001"),  # the formula replaced by its text: no longer follows the input
+    ],
+)
+def test_an_edited_label_formula_is_a_finding(changed, tmp_path, typed, rule):
+    from workbook.validate import validate
+
+    built = changed["native"]
+    ref = _label_cell(built, "Compensation within the 9.5% cap")
+    book = load_workbook(built.path)
+    book["Checks"][ref] = typed
+    path = tmp_path / "edited.xlsx"
+    book.save(path)
+    findings = validate(path).findings
+    assert [(f.rule, f.sheet, f.cell) for f in findings] == [(rule, "Checks", ref)]
+    assert "Compensation within the 9.5% cap" in findings[0].message
