@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 from conftest import require
@@ -137,6 +138,20 @@ def test_printed_workbook_shows_the_new_terms(changed, tmp_path):
         assert NEW[name] in flat, name
     assert "Compensation within the 9.5% cap" in flat
     assert "Warrant strike (115% of VWAP)" in flat
+    assert "Compensation against the 9.5% cap" in flat  # the chart's title
+
+
+def test_a_chart_title_stating_a_term_links_to_its_label_cell(changed):
+    """The compensation chart's title is its cell's text (Excel, Gnumeric), cached as built (what LibreOffice shows)."""
+    built = changed["native"]
+    with zipfile.ZipFile(built.path) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    titled = [re.search(r"<title><tx><strRef><f>(.*?)</f>.*?<v>(.*?)</v>", xml) for xml in charts]
+    assert all(titled) and len(titled) == 3
+    by_text = {m.group(2): m.group(1) for m in titled}
+    ref = by_text["Compensation against the 9.5% cap"]
+    sheet, cell = ref.split("!")
+    assert built.values[(sheet.strip("'"), cell.replace("$", ""))] == "Compensation against the 9.5% cap"
 
 
 def test_label_formulas_show_what_the_engines_compute(changed):

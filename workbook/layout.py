@@ -85,6 +85,8 @@ class ResolvedChart:
     series: tuple[tuple[str, str], ...]  # (title, "Sheet!$A$1:$A$9")
     categories: str
     secondary: tuple[tuple[str, str], ...]
+    title_ref: str = ""  # "Sheet!$A$9": the cell holding the title (a label formula), shown as title_text when built
+    title_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -619,8 +621,14 @@ class _Builder:
         last = first + len(compensation) - 1
         self.part_ranges["Outputs.compensation"] = f"{quote(s)}!{absolute(f'B{first}:B{last}')}"
         self.part_ranges["Outputs.compensation_labels"] = f"{quote(s)}!{absolute(f'A{first}:A{last}')}"
+        # each chart's title in a cell, so a title that states a term follows its input (the chart links to it)
+        row = last + 2
+        self.lay.put(s, f"A{row}", CellSpec("Chart titles", SECTION))
         for chart in charts:
-            self.lay.charts.append(self.resolve_chart(s, chart))
+            row += 1
+            self.lay.put(s, f"A{row}", self.text(chart.title, LABEL))
+            ref = f"{quote(s)}!{absolute(f'A{row}')}"
+            self.lay.charts.append(self.resolve_chart(s, chart, ref))
         self.lay.widths[s] = {"A": 38, "B": 18, "C": 9}
 
     def output(self, s: str, row: int, out: Output) -> None:
@@ -631,7 +639,7 @@ class _Builder:
         self.lay.put(s, f"C{row}", CellSpec(out.unit.label, UNIT))
         self.lay.name(out.name, s, f"B{row}")
 
-    def resolve_chart(self, s: str, chart: Chart) -> ResolvedChart:
+    def resolve_chart(self, s: str, chart: Chart, title_ref: str = "") -> ResolvedChart:
         def ref(key: str) -> str:
             return self.part_ranges[key]
 
@@ -641,6 +649,8 @@ class _Builder:
             tuple((t, ref(k)) for t, k in chart.series),
             ref(chart.categories),
             tuple((t, ref(k)) for t, k in chart.secondary),
+            title_ref,
+            self.plain(chart.title),
         )
 
     def xlwings_conf(self) -> None:

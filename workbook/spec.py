@@ -263,9 +263,12 @@ class Legend:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart on a sheet; series given as (title, part key, line key) resolved by the layout."""
+    """A chart on a sheet; series given as (title, part key, line key) resolved by the layout.
 
-    title: str
+    The title (a :class:`Label` when it states a term) is written in a cell the chart's title links to.
+    """
+
+    title: Text
     kind: str  # "line", "bar"
     anchor: str
     series: tuple[tuple[str, str], ...]  # (series title, range or defined name)

@@ -836,7 +836,7 @@ CHARTS = (
         y_format="0%",
     ),
     Chart(
-        "Compensation against the cap",
+        Label("Compensation against the {CompensationCap:%} cap"),
         "bar",
         "E39",
         (("Amount", "Outputs.compensation"),),
