@@ -24,7 +24,7 @@ from workbook.template import template
 
 # The terms a label states, changed from the prospectus's (8% cap, 130% strike, 10% cover, T+3, 20% limit and
 # rights-plan trigger, 15% DGCL threshold, 4% Other Agreement rate; 5-year warrants, cashless and transferable
-# after 1 year, 5-day lock-up).
+# after 1 year, 5-day lock-up; debentures convert at 120% of the issue average, reset to 101% after 90 days).
 TERMS_FILE = """\
 compensation_cap = 0.095
 warrant_premium = 1.15
@@ -38,6 +38,9 @@ warrant_term_years = 4.5
 cashless_after_years = 0.5
 transfer_restriction_years = 2
 lockup_trading_days = 7
+debenture_initial_premium = 1.25
+debenture_reset_factor = 1.05
+debenture_reset_after_days = 60
 """
 # input name -> how the new value reads in a label
 NEW = {
@@ -53,14 +56,19 @@ NEW = {
     "CashlessAfterYears": "0.5",
     "TransferRestrictionYears": "2",
     "LockupTradingDays": "7",
+    "DebenturePremium": "125%",
+    "DebentureResetFactor": "105%",
+    "DebentureResetDays": "60",
 }
 # the prospectus's values as a label would state them (not as a value cell shows them: 8.00%, 130.00%)
-OLD = re.compile(r"(?<![\d.])(?:8|130|10|20|15|4)%|T\+3\b|(?<![\d.])5-year|\+ [15] yr|\b5 trading days")
+OLD = re.compile(
+    r"(?<![\d.])(?:8|130|10|20|15|4|120|101)%|T\+3\b|(?<![\d.])5-year|\+ [15] yr|\b5 trading days|\b90 days"
+)
 
 
 PRINTED_OLD = re.compile(
     r"(?<![\d.])(?:8% cap|8% of gross|capped at 8%|\(8%\)|130% of VWAP|10% of shares|20% limit|\(20%\)|limit 20%|"
-    r"trigger 20%|20% rights|15% DGCL|threshold 15%|\(4%\)|commission 4%|5-year)|T\+3\b"
+    r"trigger 20%|20% rights|15% DGCL|threshold 15%|\(4%\)|commission 4%|5-year|120% of|101% of)|T\+3\b"
 )
 
 

@@ -516,7 +516,7 @@ class _Builder:
                 row += 1
             elif isinstance(part, Strip):
                 row = self.strip(s, row + 1, part) + 1
-        self.lay.widths[s] = {"A": 34, "B": 9, **{col(c): 15 for c in range(3, 14)}}
+        self.lay.widths[s] = {"A": 50, "B": 9, **{col(c): 15 for c in range(3, 14)}}  # A: labels stating terms
         self.lay.freeze[s] = "C1"
 
     def scenarios(self, sheet: Sheet) -> None:

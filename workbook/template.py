@@ -637,7 +637,10 @@ def _fee_curve() -> Strip:
 def _debentures() -> tuple:
     return (
         Item(
-            "InitialConversionPrice", "Initial conversion price", Unit.PRICE, "=DebenturePremium*AVERAGE(IssuePrices)"
+            "InitialConversionPrice",
+            Label("Initial conversion price ({DebenturePremium:%} of issue average)"),
+            Unit.PRICE,
+            "=DebenturePremium*AVERAGE(IssuePrices)",
         ),
         Strip(
             key="Debentures",
@@ -651,7 +654,9 @@ def _debentures() -> tuple:
                 StripRow("lowest", "Average of the lowest bids", Unit.PRICE, "=AVERAGE({rows:ranked})"),
                 StripRow(
                     "price",
-                    "Conversion price",
+                    Label(
+                        "Conversion price (reset to {DebentureResetFactor:%} of lowest after {DebentureResetDays:0} days)"
+                    ),
                     Unit.PRICE,
                     "=IF(DebentureDays>DebentureResetDays,MIN(InitialConversionPrice,DebentureResetFactor*{row:lowest}),"
                     "InitialConversionPrice)",
