@@ -75,7 +75,8 @@ def test_prospectus_outputs_match_model_in_gnumeric(built, tmp_path):
 
 
 def _row_of(ws, label: str) -> int:
-    return next(c.row for c in ws["A"] if c.value == label)
+    """The row labelled ``label``, typed or a label formula stating terms after it (``="Conversion price (…"``)."""
+    return next(c.row for c in ws["A"] if c.value == label or str(c.value).startswith(f'="{label} ('))
 
 
 def test_debenture_reset_averages_the_lowest_bids_in_gnumeric(built, tmp_path):

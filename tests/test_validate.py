@@ -465,7 +465,9 @@ def test_o001_failing_checks_after_recalc(clean, tmp_path):
     total_sheet, total = where(clean["native"], "ChecksTotal")
     check_sheet, check = where(clean["native"], "CheckCap")
     book = load_workbook(clean["native"])
-    check_label = book[check_sheet][f"A{coordinate_to_tuple(check)[0]}"].value  # the labels a modeller sees
+    # the labels a modeller sees; the check's label states the cap the file holds (typed 0.1% below)
+    check_label = "Compensation within the 0.1% cap"
+    assert book[check_sheet][f"A{coordinate_to_tuple(check)[0]}"].value.startswith('="Compensation within the "')
     input_label = book[vol_sheet][f"A{coordinate_to_tuple(vol)[0]}"].value
 
     def edit(b):

@@ -22,6 +22,7 @@ from openpyxl.utils.datetime import from_excel
 import model
 from model import deals
 from model.errors import CEOModelError
+from workbook import labels
 from workbook.engines import EngineChoiceError, choose
 from workbook.files import RefusedOverwrite, atomic_target, check_overwrite
 from workbook.generate import FILE_NAMES, build, named_values, read_terms
@@ -110,8 +111,9 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
         _addin(args.out)
     print()
     values = named_values(built[0])
+    inputs = {name: inp.value for name, inp in built[0].layout.inputs.items()}
     for output in OUTPUTS:
-        print(f"  {output.label:<38} {_shown(values[output.name], output.unit):>18}")
+        print(f"  {labels.shown(output.label, inputs):<38} {_shown(values[output.name], output.unit):>18}")
     if not args.no_picture:
         _picture(built)
     return 0

@@ -9,6 +9,9 @@ import re
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.axis import DateAxis, TextAxis
+from openpyxl.chart.data_source import StrData, StrRef, StrVal
+from openpyxl.chart.text import Text
+from openpyxl.chart.title import Title
 from openpyxl.formatting.rule import CellIsRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.differential import DifferentialStyle
@@ -237,7 +240,7 @@ def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[i
         chart.y_axis.crossAx = chart.x_axis.axId
     if spec.kind == "bar":
         chart.type = "bar"
-    chart.title = spec.title
+    chart.title = _linked_title(resolved.title_ref, resolved.title_text) if resolved.title_ref else spec.title
     chart.y_axis.title = spec.y_title
     chart.x_axis.title = spec.x_title
     chart.height, chart.width = 8.5, 17
@@ -271,6 +274,13 @@ def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[i
     ws = wb[resolved.sheet]
     ws.add_chart(chart, spec.anchor)
     return _chart_extent(ws, spec.anchor, chart.width, chart.height)
+
+
+def _linked_title(ref: str, text: str) -> Title:
+    """A chart title that is the text of a cell (Excel and Gnumeric follow the cell; LibreOffice shows ``text``,
+    the title as built)."""
+    cache = StrData(ptCount=1, pt=[StrVal(idx=0, v=text)])
+    return Title(tx=Text(strRef=StrRef(f=ref, strCache=cache)), overlay=False)
 
 
 def _add_series(wb, chart, title: str, ref: str) -> None:

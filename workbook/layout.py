@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from workbook import labels
 from workbook.spec import (
     Chart,
     Contents,
@@ -21,6 +22,7 @@ from workbook.spec import (
     InputBlock,
     Item,
     Kind,
+    Label,
     Legend,
     Output,
     RowTable,
@@ -53,7 +55,9 @@ TITLE, SUBTITLE, SECTION, HEADER, LABEL, UNIT, SOURCE_TEXT, NOTE, WARNING, BOUND
     "warning",
     "bound",
 )
-FORMULA_ROLES = frozenset({CALC, LINK, CHECK, OUTPUT})
+# a label, heading or note computed from inputs (a workbook.spec.Label): looks like the text it replaces
+LABEL_FORMULA = "label_formula"
+FORMULA_ROLES = frozenset({CALC, LINK, CHECK, OUTPUT, LABEL_FORMULA})
 ARRAY_PART = "array part"  # a cell an array formula fills, other than the one holding the formula
 
 
@@ -90,6 +94,8 @@ class ResolvedChart:
     series: tuple[tuple[str, str], ...]  # (title, "Sheet!$A$1:$A$9")
     categories: str
     secondary: tuple[tuple[str, str], ...]
+    title_ref: str = ""  # "Sheet!$A$9": the cell holding the title (a label formula), shown as title_text when built
+    title_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,19 @@ class _Builder:
         self.block_cells: dict[str, list[str]] = {}  # block name -> absolute refs of its first column
         self.part_ranges: dict[str, str] = {}  # "FeeCurve.fee" -> range for charts
         self.flag_rows: list[tuple[str, str]] = []
+        # scalar inputs' values, for the text a Label shows (messages, the command line)
+        self.values = {p.name: p.value for sh in sheets for p in sh.parts if isinstance(p, Input)}
+
+    def text(self, text: str | Label, role: str, *, style: str | None = None, **extra) -> CellSpec:
+        """A text cell; a :class:`Label` becomes a label formula that looks like text of ``role``."""
+        if isinstance(text, Label):
+            label = f"the label '{self.plain(text)}'"
+            return CellSpec(labels.formula(text), LABEL_FORMULA, label=label, style=style or role, **extra)
+        return CellSpec(text, role, style=style, **extra)
+
+    def plain(self, text: str | Label) -> str:
+        """The text a label shows with the inputs as built."""
+        return labels.shown(text, self.values)
 
     def formula(self, native: str, udf: str | None) -> str:
         return udf if self.flavour == "udf" and udf else native
@@ -225,7 +244,7 @@ class _Builder:
                 text = flavour_text if part.text == "FLAVOUR" else part.text
                 role = {"title": TITLE, "subtitle": SUBTITLE, "warning": WARNING}.get(part.style, NOTE)
                 style = "disclaimer" if role == WARNING else None  # wraps within the page
-                self.lay.put(s, f"A{row}", CellSpec(text, role, style=style))
+                self.lay.put(s, f"A{row}", self.text(text, role, style=style))
                 row += 2 if part.style == "title" else 1
         self.lay.widths[s] = {"A": 130, "B": 12}
         self.lay.pages[s] = PageSetup(landscape=False)
@@ -365,7 +384,7 @@ class _Builder:
                 row = self.row_table(s, row, part) + 1
                 width = len(part.columns)
             elif isinstance(part, Section):
-                self.lay.put(s, f"A{row}", CellSpec(part.title, SECTION))
+                self.lay.put(s, f"A{row}", self.text(part.title, SECTION))
                 row += 1
                 width = 1
             elif isinstance(part, Item):
@@ -389,11 +408,13 @@ class _Builder:
         )
 
     def item(self, s: str, row: int, item: Item) -> None:
-        self.lay.put(s, f"A{row}", CellSpec(item.label, LABEL))
+        self.lay.put(s, f"A{row}", self.text(item.label, LABEL))
         self.lay.put(
             s,
             f"B{row}",
-            CellSpec(self.formula(item.native, item.udf), CALC, item.unit, item.name, item.name, item.label),
+            CellSpec(
+                self.formula(item.native, item.udf), CALC, item.unit, item.name, item.name, self.plain(item.label)
+            ),
         )
         self.lay.put(s, f"C{row}", CellSpec(item.unit.label, UNIT))
         self.lay.name(item.name, s, f"B{row}")
@@ -408,7 +429,7 @@ class _Builder:
         letters = {c.key: col(j + 1) for j, c in enumerate(table.columns)}
         for c in table.columns:
             letter = letters[c.key]
-            self.lay.put(s, f"{letter}{header_row}", CellSpec(c.header, HEADER))
+            self.lay.put(s, f"{letter}{header_row}", self.text(c.header, HEADER))
             array = f"{letter}{first}:{letter}{last}" if self.flavour == "udf" and c.udf_array else None
             for r in range(first, last + 1):
 
@@ -435,7 +456,7 @@ class _Builder:
                         role,
                         c.unit,
                         f"{table.key}.{c.key}",
-                        label=f"{c.header}, row {r}",
+                        label=f"{self.plain(c.header)}, row {r}",
                         number_format=c.unit.blank_zero_format,  # rows without a placement stay blank
                         style=CALC if role == ARRAY_PART else None,
                         array=array,
@@ -468,8 +489,9 @@ class _Builder:
             repeats = self.block_cells[line.repeat] if line.repeat else [None]
             start = r
             for i, rep in enumerate(repeats):
-                label = f"{line.label} {i + 1}" if line.repeat else line.label
-                self.lay.put(s, f"A{r}", CellSpec(label, LABEL))
+                label = _numbered(line.label, i + 1) if line.repeat else line.label
+                self.lay.put(s, f"A{r}", self.text(label, LABEL))
+                label = self.plain(label)
                 self.lay.put(s, f"B{r}", CellSpec(line.unit.label, UNIT))
                 whole = f"{col(first_col)}{r}:{col(last_col)}{r}"
                 array = whole if self.flavour == "udf" and line.udf_array and not line.repeat else None
@@ -532,7 +554,7 @@ class _Builder:
                 row += 1
             elif isinstance(part, Strip):
                 row = self.strip(s, row + 1, part) + 1
-        self.lay.widths[s] = {"A": 34, "B": 9, **{col(c): 15 for c in range(3, 14)}}
+        self.lay.widths[s] = {"A": 50, "B": 9, **{col(c): 15 for c in range(3, 14)}}  # A: labels stating terms
         self.lay.freeze[s] = "C1"
 
     def scenarios(self, sheet: Sheet) -> None:
@@ -611,8 +633,10 @@ class _Builder:
             self.lay.put(s, f"{col(i + 1)}3", CellSpec(text, HEADER))
         row = 4
         for check in sheet.parts:
-            self.lay.put(s, f"A{row}", CellSpec(check.label, LABEL))
-            self.lay.put(s, f"B{row}", CellSpec(check.formula, CHECK, Unit.FLAG, check.name, check.name, check.label))
+            self.lay.put(s, f"A{row}", self.text(check.label, LABEL))
+            self.lay.put(
+                s, f"B{row}", CellSpec(check.formula, CHECK, Unit.FLAG, check.name, check.name, self.plain(check.label))
+            )
             self.lay.name(check.name, s, f"B{row}")
             row += 1
         self.lay.put(s, f"A{row}", CellSpec("Total (0 = all checks pass)", SECTION))
@@ -655,17 +679,25 @@ class _Builder:
         last = first + len(compensation) - 1
         self.part_ranges["Outputs.compensation"] = f"{quote(s)}!{absolute(f'B{first}:B{last}')}"
         self.part_ranges["Outputs.compensation_labels"] = f"{quote(s)}!{absolute(f'A{first}:A{last}')}"
+        # each chart's title in a cell, so a title that states a term follows its input (the chart links to it)
+        row = last + 2
+        self.lay.put(s, f"A{row}", CellSpec("Chart titles", SECTION))
         for chart in charts:
-            self.lay.charts.append(self.resolve_chart(s, chart))
+            row += 1
+            self.lay.put(s, f"A{row}", self.text(chart.title, LABEL))
+            ref = f"{quote(s)}!{absolute(f'A{row}')}"
+            self.lay.charts.append(self.resolve_chart(s, chart, ref))
         self.lay.widths[s] = {"A": 38, "B": 18, "C": 9}
 
     def output(self, s: str, row: int, out: Output) -> None:
-        self.lay.put(s, f"A{row}", CellSpec(out.label, LABEL))
-        self.lay.put(s, f"B{row}", CellSpec(f"={out.source}", OUTPUT, out.unit, out.name, out.name, out.label))
+        self.lay.put(s, f"A{row}", self.text(out.label, LABEL))
+        self.lay.put(
+            s, f"B{row}", CellSpec(f"={out.source}", OUTPUT, out.unit, out.name, out.name, self.plain(out.label))
+        )
         self.lay.put(s, f"C{row}", CellSpec(out.unit.label, UNIT))
         self.lay.name(out.name, s, f"B{row}")
 
-    def resolve_chart(self, s: str, chart: Chart) -> ResolvedChart:
+    def resolve_chart(self, s: str, chart: Chart, title_ref: str = "") -> ResolvedChart:
         def ref(key: str) -> str:
             return self.part_ranges[key]
 
@@ -675,6 +707,8 @@ class _Builder:
             tuple((t, ref(k)) for t, k in chart.series),
             ref(chart.categories),
             tuple((t, ref(k)) for t, k in chart.secondary),
+            title_ref,
+            self.plain(chart.title),
         )
 
     def xlwings_conf(self) -> None:
@@ -692,6 +726,11 @@ class _Builder:
             ),
         )
         self.lay.widths[s] = {"A": 16, "B": 12, "D": 100}
+
+
+def _numbered(text: str | Label, n: int) -> str | Label:
+    """The label of the n-th row of a repeated line item."""
+    return Label(f"{text.text} {n}") if isinstance(text, Label) else f"{text} {n}"
 
 
 def _flag(target: str, low: str, high: str, kind: Kind, *, single: bool) -> str:
@@ -741,6 +780,7 @@ __all__ = [
     "ARRAY_PART",
     "FORMULA_ROLES",
     "INPUT",
+    "LABEL_FORMULA",
     "VERSION",
     "CellSpec",
     "Layout",

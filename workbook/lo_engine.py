@@ -326,9 +326,12 @@ _T = re.compile(r"<t[^>]*>(.*?)</t>", re.S)
 
 def formula_values(path: Path) -> dict:
     """``{(sheet, ref): value}`` of every formula cell of an .xlsx as LibreOffice writes it."""
-    from xml.sax.saxutils import unescape
+    from xml.sax.saxutils import unescape as _unescape
 
     from workbook.recalc import ExcelErrorValue, array_parts, sheet_parts
+
+    def unescape(text: str) -> str:  # LibreOffice writes ' and " in text as &apos; and &quot;
+        return _unescape(text, {"&apos;": "'", "&quot;": '"'})
 
     values: dict = {}
     with zipfile.ZipFile(path) as archive:

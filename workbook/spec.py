@@ -16,6 +16,11 @@ uses placeholders resolved by :mod:`workbook.layout`:
 ``{col_head}``      the column header of a grid
 ``{block:key}``     the same grid position in another block of the grid
 ``{span:a:b}``      the range from column ``a`` to column ``b`` in the same row
+
+A label that states a term is a :class:`Label`, not typed text: its
+``{InputName:format}`` placeholders become ``TEXT(InputName, …)`` in a label
+formula (:mod:`workbook.labels`), so the workbook shows the term it was built
+with, and follows the input when someone changes it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
+
+
+@dataclass(frozen=True)
+class Label:
+    """Label text computed from inputs: ``Label("Compensation within the {CompensationCap:%} cap")``.
+
+    Placeholders are ``{Name:format}``, ``Name`` a scalar input's defined name and
+    ``format`` one of :data:`workbook.labels.FORMATS` (``%`` a percentage with
+    the decimals it needs, ``0%`` a whole percentage, ``0`` a whole number,
+    ``#`` a number with the decimals it needs). Usable wherever a label, check,
+    output, section title, note or heading is text.
+    """
+
+    text: str
+
+
+Text = str | Label
 
 
 class Unit(Enum):
@@ -111,7 +133,7 @@ class InputBlock:
 class Section:
     """A heading between groups of inputs or line items."""
 
-    title: str
+    title: Text
 
 
 @dataclass(frozen=True)
@@ -119,7 +141,7 @@ class Item:
     """A single calculation line item (one named cell)."""
 
     name: str
-    label: str
+    label: Text
     unit: Unit
     native: str
     udf: str | None = None
@@ -130,7 +152,7 @@ class Column:
     """One line item of a row table: the same formula down every row."""
 
     key: str
-    header: str
+    header: str | Label
     unit: Unit
     native: str
     udf: str | None = None
@@ -165,7 +187,7 @@ class StripRow:
     """
 
     key: str
-    label: str
+    label: Text
     unit: Unit
     native: str
     udf: str | None = None
@@ -215,7 +237,7 @@ class Check:
     """A 0/1 check: 1 when the rule is broken."""
 
     name: str
-    label: str
+    label: Text
     formula: str
 
 
@@ -224,7 +246,7 @@ class Output:
     """A key figure on the Outputs sheet, linked to a calculation."""
 
     name: str
-    label: str
+    label: Text
     source: str
     unit: Unit
 
@@ -233,7 +255,7 @@ class Output:
 class Note:
     """Free text (cover page, explanations)."""
 
-    text: str
+    text: Text
     style: str = "body"  # "title", "subtitle", "body", "warning"
 
 
@@ -253,9 +275,12 @@ class Legend:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart on a sheet; series given as (title, part key, line key) resolved by the layout."""
+    """A chart on a sheet; series given as (title, part key, line key) resolved by the layout.
 
-    title: str
+    The title (a :class:`Label` when it states a term) is written in a cell the chart's title links to.
+    """
+
+    title: Text
     kind: str  # "line", "bar"
     anchor: str
     series: tuple[tuple[str, str], ...]  # (series title, range or defined name)

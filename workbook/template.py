@@ -32,6 +32,7 @@ from workbook.spec import (
     InputBlock,
     Item,
     Kind,
+    Label,
     Legend,
     Note,
     Output,
@@ -373,7 +374,7 @@ def _ledger(rows: int) -> RowTable:
             Column("net", "Net", Unit.USD, "={col:gross}-{col:commission}", name="LedgerNet"),
             Column(
                 "warrants",
-                "Warrant shares",
+                Label("Warrant shares ({WarrantCoverage:%})"),
                 Unit.SHARES,
                 "=ROUNDDOWN({col:shares}*WarrantCoverage,0)",
                 udf_array="=CEO_WARRANT_SHARES({all:shares},WarrantCoverage)",
@@ -381,7 +382,7 @@ def _ledger(rows: int) -> RowTable:
             ),
             Column(
                 "strike",
-                "Warrant strike",
+                Label("Warrant strike ({WarrantPremium:%})"),
                 Unit.PRICE,
                 "=IF({col:active}=1,ROUND({col:price}*WarrantPremium,2),0)",
                 udf_array="=IF({all:active}=1,CEO_WARRANT_STRIKE({all:price},WarrantPremium),0)",
@@ -389,7 +390,7 @@ def _ledger(rows: int) -> RowTable:
             ),
             Column(
                 "settlement",
-                "Settlement date",
+                Label("Settlement (T+{SettlementDays:0})"),
                 Unit.DATE,
                 "=IF({col:active}=1,WORKDAY({col:date},SettlementDays,Holidays),0)",
                 udf_array="=IF({all:active}=1,CEO_SETTLEMENT_DATE({all:date},Holidays,SettlementDays),0)",
@@ -452,10 +453,15 @@ def _totals() -> tuple:
             "=IF(TotalShares>0,SUMPRODUCT(LedgerShares,LedgerPrices)/TotalShares,0)",
             "=IF(TotalShares>0,CEO_VWAP(LedgerShares,LedgerPrices),0)",
         ),
-        Item("WarrantShares", "Warrant shares", Unit.SHARES, "=SUM(LedgerWarrantShares)"),
+        Item(
+            "WarrantShares",
+            Label("Warrant shares ({WarrantCoverage:%} of shares sold)"),
+            Unit.SHARES,
+            "=SUM(LedgerWarrantShares)",
+        ),
         Item(
             "WarrantStrike",
-            "Warrant strike (premium × VWAP)",
+            Label("Warrant strike ({WarrantPremium:%} of VWAP)"),
             Unit.PRICE,
             "=IF(VWAP>0,ROUND(VWAP*WarrantPremium,2),0)",
             "=IF(VWAP>0,CEO_WARRANT_STRIKE(VWAP,WarrantPremium),0)",
@@ -495,20 +501,20 @@ def _totals() -> tuple:
         ),
         Item(
             "WarrantsCashlessFrom",
-            "First placement's warrants: cashless exercise from",
+            Label("First placement's warrants: cashless exercise from (issue + {CashlessAfterYears:#} yr)"),
             Unit.DATE,
             "=IF(PlacementCount>0,DATE(YEAR(FirstTradeDate)+CashlessAfterYears,MONTH(FirstTradeDate),DAY(FirstTradeDate)),0)",
         ),
         Item(
             "WarrantsTransferableFrom",
-            "First placement's warrants: transferable from",
+            Label("First placement's warrants: transferable from (issue + {TransferRestrictionYears:#} yr)"),
             Unit.DATE,
             "=IF(PlacementCount>0,DATE(YEAR(FirstTradeDate)+TransferRestrictionYears,MONTH(FirstTradeDate),"
             "DAY(FirstTradeDate)),0)",
         ),
         Item(
             "WarrantsExpire",
-            "First placement's warrants: expire",
+            Label("First placement's warrants: expire (issue + {WarrantTermYears:#} yr)"),
             Unit.DATE,
             "=IF(PlacementCount>0,DATE(YEAR(FirstTradeDate)+WarrantTermYears,MONTH(FirstTradeDate),DAY(FirstTradeDate)),0)",
         ),
@@ -527,10 +533,15 @@ def _totals() -> tuple:
             "=IF(TotalGross>0,TotalCompensation/TotalGross,0)",
             f"=IF(TotalGross>0,CEO_COMPENSATION_PCT({comp_args},Schedule),0)",
         ),
-        Item("CompensationCapAmount", "Cap in dollars", Unit.USD, "=CompensationCap*TotalGross"),
+        Item(
+            "CompensationCapAmount",
+            Label("Cap in dollars ({CompensationCap:%} of gross)"),
+            Unit.USD,
+            "=CompensationCap*TotalGross",
+        ),
         Item(
             "CompensationHeadroom",
-            "Headroom under the cap",
+            Label("Headroom under the {CompensationCap:%} cap"),
             Unit.USD,
             "=IF(TotalGross>0,CompensationCapAmount-TotalCompensation,0)",
             f"=IF(TotalGross>0,CEO_COMPENSATION_HEADROOM({comp_args},Schedule,CompensationCap),0)",
@@ -538,7 +549,7 @@ def _totals() -> tuple:
         Section("Other Agreement"),
         Item(
             "OtherFee",
-            "Other Agreement commission",
+            Label("Other Agreement commission ({OtherRate:%})"),
             Unit.USD,
             "=ROUND(OtherGross*OtherRate,2)",
             "=OTHER_FEE(OtherGross,OtherRate,OtherMaximum)",
@@ -567,7 +578,7 @@ def _totals() -> tuple:
         ),
         Item(
             "NasdaqCapacity",
-            "Discount issuance capacity",
+            Label("Discount issuance capacity ({NasdaqLimit:%} limit)"),
             Unit.SHARES,
             "=MAX(0,ROUNDUP(SharesOutstanding*NasdaqLimit,0)-1-AlreadyIssuedAtDiscount)",
             "=NASDAQ_20PCT_CAPACITY(SharesOutstanding,AlreadyIssuedAtDiscount,NasdaqLimit)",
@@ -580,7 +591,7 @@ def _totals() -> tuple:
         ),
         Item(
             "NasdaqHeadroom",
-            "Shares left under the discount issuance limit",
+            Label("Shares left under the {NasdaqLimit:%} limit"),
             Unit.SHARES,
             "=NasdaqCapacity-DiscountShares",
         ),
@@ -619,7 +630,7 @@ def _totals() -> tuple:
         ),
         Item(
             "LockupEnds",
-            "Lock-up ends (trading days after the last settlement)",
+            Label("Lock-up ends ({LockupTradingDays:0} trading days after the last settlement)"),
             Unit.DATE,
             "=IF(PlacementCount>0,WORKDAY(MAX(LedgerSettlement),LockupTradingDays,Holidays),0)",
             "=IF(PlacementCount>0,CEO_SETTLEMENT_DATE(MAX(LedgerSettlement),Holidays,LockupTradingDays),0)",
@@ -661,7 +672,10 @@ def _fee_curve() -> Strip:
 def _debentures() -> tuple:
     return (
         Item(
-            "InitialConversionPrice", "Initial conversion price", Unit.PRICE, "=DebenturePremium*AVERAGE(IssuePrices)"
+            "InitialConversionPrice",
+            Label("Initial conversion price ({DebenturePremium:%} of issue average)"),
+            Unit.PRICE,
+            "=DebenturePremium*AVERAGE(IssuePrices)",
         ),
         Strip(
             key="Debentures",
@@ -675,7 +689,9 @@ def _debentures() -> tuple:
                 StripRow("lowest", "Average of the lowest bids", Unit.PRICE, "=AVERAGE({rows:ranked})"),
                 StripRow(
                     "price",
-                    "Conversion price",
+                    Label(
+                        "Conversion price (reset to {DebentureResetFactor:%} of lowest after {DebentureResetDays:0} days)"
+                    ),
                     Unit.PRICE,
                     "=IF(DebentureDays>DebentureResetDays,MIN(InitialConversionPrice,DebentureResetFactor*{row:lowest}),"
                     "InitialConversionPrice)",
@@ -766,20 +782,24 @@ CHECKS = (
         "Cumulative gross within the programme maximum",
         "=IFERROR(IF(TotalGross>ProgrammeMaximum,1,0),1)",
     ),
-    Check("CheckCap", "Compensation within the cap", "=IFERROR(IF(CompensationHeadroom<0,1,0),1)"),
+    Check(
+        "CheckCap",
+        Label("Compensation within the {CompensationCap:%} cap"),
+        "=IFERROR(IF(CompensationHeadroom<0,1,0),1)",
+    ),
     Check(
         "CheckNasdaq",
-        "Shares sold below the minimum price within the discount issuance limit",
+        Label("Shares sold below the minimum price within the {NasdaqLimit:%} limit"),
         "=IFERROR(IF(DiscountShares>NasdaqCapacity,1,0),1)",
     ),
     Check(
         "CheckRightsPlan",
-        "Voting-agreement holders below the rights plan trigger",
+        Label("Voting-agreement holders below the {RightsPlanTrigger:%} rights plan trigger"),
         "=IFERROR(IF(VotingHoldersOwnership>=RightsPlanTrigger,1,0),1)",
     ),
     Check(
         "CheckAgentOwnership",
-        "Agent below the DGCL §203 interested-stockholder threshold",
+        Label("Agent below the {DgclInterestedHolder:%} DGCL §203 interested-stockholder threshold"),
         "=IFERROR(IF(AgentOwnership>=DgclInterestedHolder,1,0),1)",
     ),
     Check(
@@ -812,21 +832,23 @@ OUTPUTS = (
     Output("OutNetProceeds", "Net proceeds", "NetProceeds", Unit.USD),
     Output("OutEffectiveRate", "Effective commission rate", "EffectiveRate", Unit.RATE),
     Output("OutVWAP", "VWAP", "VWAP", Unit.PRICE),
-    Output("OutWarrantShares", "Agent warrant shares", "WarrantShares", Unit.SHARES),
-    Output("OutWarrantStrike", "Warrant strike", "WarrantStrike", Unit.PRICE),
+    Output("OutWarrantShares", Label("Agent warrants ({WarrantCoverage:%} of shares)"), "WarrantShares", Unit.SHARES),
+    Output("OutWarrantStrike", Label("Warrant strike ({WarrantPremium:%} of VWAP)"), "WarrantStrike", Unit.PRICE),
     Output("OutTotalWarrantValue", "Value of agent warrants", "TotalWarrantValue", Unit.USD),
     Output("OutTotalCompensation", "Agent's total compensation", "TotalCompensation", Unit.USD),
     Output("OutCompensationPct", "Compensation, % of gross", "CompensationPct", Unit.PCT),
-    Output("OutCompensationHeadroom", "Headroom under the compensation cap", "CompensationHeadroom", Unit.USD),
+    Output(
+        "OutCompensationHeadroom", Label("Headroom under the {CompensationCap:%} cap"), "CompensationHeadroom", Unit.USD
+    ),
     Output("OutDilutionPct", "Dilution from shares sold", "DilutionPct", Unit.PCT),
     Output("OutFullDilutionPct", "Dilution, all options and warrants", "FullDilutionPct", Unit.PCT),
-    Output("OutNasdaqCapacity", "Discount issuance capacity", "NasdaqCapacity", Unit.SHARES),
+    Output("OutNasdaqCapacity", Label("Discount issuance capacity ({NasdaqLimit:%})"), "NasdaqCapacity", Unit.SHARES),
     Output("OutDiscountShares", "Shares sold below the minimum price", "DiscountShares", Unit.SHARES),
     Output("OutAgentOwnership", "Agent's ownership after exercise", "AgentOwnership", Unit.PCT),
     Output("OutLargestPlacementAdv", "Largest placement, days of volume", "LargestPlacementAdv", Unit.NUMBER),
     Output("OutLockupEnds", "Lock-up ends", "LockupEnds", Unit.DATE),
     Output("OutRunwayMonths", "Runway after offering", "RunwayMonths", Unit.MONTHS),
-    Output("OutOtherFee", "Other Agreement commission", "OtherFee", Unit.USD),
+    Output("OutOtherFee", Label("Other Agreement commission ({OtherRate:%})"), "OtherFee", Unit.USD),
     Output("OutChecksTotal", "Checks failing (0 = all pass)", "ChecksTotal", Unit.COUNT),
 )
 
@@ -836,7 +858,7 @@ COMPENSATION_CHART = (
     Output("OutChartExpenses", "Expenses", "ExpenseReimbursement", Unit.USD),
     Output("OutChartRetainer", "Retainer allocation", "RetainerAllocation", Unit.USD),
     Output("OutChartTotal", "Total compensation", "TotalCompensation", Unit.USD),
-    Output("OutChartCap", "Compensation cap", "CompensationCapAmount", Unit.USD),
+    Output("OutChartCap", Label("Compensation cap ({CompensationCap:%})"), "CompensationCapAmount", Unit.USD),
 )
 
 CHARTS = (
@@ -864,7 +886,7 @@ CHARTS = (
         y_format="0%",
     ),
     Chart(
-        "Compensation against the cap",
+        Label("Compensation against the {CompensationCap:%} cap"),
         "bar",
         "E39",
         (("Amount", "Outputs.compensation"),),
@@ -872,6 +894,15 @@ CHARTS = (
         "Dollars",
         y_format='"$"#,##0',
     ),
+)
+
+
+KEY_TERMS = Label(
+    "Key terms (from Inputs): agent warrants for {WarrantCoverage:%} of the shares sold, strike {WarrantPremium:%} of "
+    "VWAP, {WarrantTermYears:#}-year term; agent's compensation capped at {CompensationCap:%} of gross; settlement "
+    "T+{SettlementDays:0}; lock-up {LockupTradingDays:0} trading days; discount issuance limit {NasdaqLimit:%} of shares "
+    "outstanding; rights plan trigger {RightsPlanTrigger:%}; DGCL §203 threshold {DgclInterestedHolder:%}; Other "
+    "Agreement commission {OtherRate:%}."
 )
 
 
@@ -931,6 +962,7 @@ def template(
                     "How to use: change the yellow cells on Inputs and the rows of the Placements table. Calculations, "
                     "Conversions and Scenarios follow; Outputs shows the key figures and charts; Checks must total 0."
                 ),
+                Note(KEY_TERMS),
                 Contents(
                     (
                         ("Inputs", "The deal's terms: single inputs with unit, Min/Max and source; tables of inputs"),
