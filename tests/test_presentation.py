@@ -127,7 +127,7 @@ def test_cover_names_the_deal_links_every_sheet_and_carries_the_disclaimer(built
     book = load_workbook(built["native"].path)
     cover = book["Cover"]
     links = {c.hyperlink.location for row in cover.iter_rows() for c in row if c.hyperlink}
-    for sheet in ("Inputs", "Placements", "Calculations", "Conversions", "Scenarios", "Outputs", "Checks"):
+    for sheet in ("Inputs", "Placements", "Calculations", "Timeline", "Conversions", "Scenarios", "Outputs", "Checks"):
         assert f"{sheet}!A1" in links or f"'{sheet}'!A1" in links, sheet
     _, texts = printed["native"]
     text = re.sub(r"\s+", " ", "\n".join(_sheet_pages(texts, "Cover")))

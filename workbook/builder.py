@@ -233,7 +233,9 @@ def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[i
         chart.x_axis.number_format = spec.x_format or "mmm yyyy"
         chart.y_axis.crossAx = chart.x_axis.axId
     if spec.kind == "bar":
-        chart.type = "bar"
+        chart.type = "col" if spec.stacked else "bar"
+    if spec.stacked:
+        chart.grouping, chart.overlap = "stacked", 100
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
     chart.x_axis.title = spec.x_title
@@ -253,6 +255,12 @@ def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[i
         second.y_axis.crossAx = 600
         second.y_axis.number_format = "0.0%"
         chart += second
+    if resolved.lines:  # lines over the bars, on the same axes (a cap over stacked components)
+        over = LineChart()
+        for title, ref in resolved.lines:
+            _add_series(wb, over, title, ref)
+        over.x_axis, over.y_axis = chart.x_axis, chart.y_axis
+        chart += over
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     if len(chart.series) == 1 and not resolved.secondary:

@@ -22,6 +22,7 @@ from model.terms import BIG, FIRST_DATE, LAST_DATE, TERM, TERMS, DealTerms, Natu
 from model.terms import Unit as TermUnit
 from model.terms_file import sources_for
 from workbook.spec import (
+    BlockRows,
     Chart,
     Check,
     Column,
@@ -40,6 +41,8 @@ from workbook.spec import (
     Sheet,
     Strip,
     StripRow,
+    Timeline,
+    TimelineRow,
     Unit,
 )
 
@@ -607,6 +610,295 @@ def _totals() -> tuple:
     )
 
 
+def _analyses() -> tuple:
+    """Dilution waterfall, sources and uses of cash, the most that can be raised before an ownership threshold
+    bites, and commission by tier (the figures of :mod:`model.analyses`)."""
+    fee = native_fee
+    return (
+        Section("Dilution waterfall (shares)"),
+        Item("WfBasic", "Basic shares outstanding", Unit.SHARES, "=SharesOutstanding"),
+        Item("WfSold", "+ Shares sold (Sales Agreement)", Unit.SHARES, "=TotalShares"),
+        Item("WfAgentWarrants", "+ Agent warrants on shares sold", Unit.SHARES, "=WarrantShares"),
+        Item("WfOptions", "+ Options and warrants outstanding", Unit.SHARES, "=OptionsWarrantsOutstanding"),
+        Item(
+            "WfOfferingOptions",
+            "= Shares after the offering, options and warrants",
+            Unit.SHARES,
+            "=WfBasic+WfSold+WfAgentWarrants+WfOptions",
+        ),
+        Item(
+            "OfferingOptionsDilutionPct",
+            "New shares so far, % of that count",
+            Unit.PCT,
+            "=(WfOfferingOptions-WfBasic)/WfOfferingOptions",
+            "=DILUTION_PCT(WfOfferingOptions-WfBasic,WfBasic)",
+        ),
+        Item(
+            "WfOtherShares",
+            "+ Other Agreement shares (its gross at the share price)",
+            Unit.SHARES,
+            "=ROUNDDOWN(OtherGross/SharePrice,0)",
+        ),
+        Item(
+            "WfOtherWarrants",
+            "+ Agent warrants on Other Agreement shares",
+            Unit.SHARES,
+            "=ROUNDDOWN(WfOtherShares*WarrantCoverage,0)",
+            "=CEO_WARRANT_SHARES(WfOtherShares,WarrantCoverage)",
+        ),
+        Item(
+            "DebentureAvgLowestFactor",
+            "Debenture: average of the lowest bids, multiple of the share price",
+            Unit.NUMBER,
+            "=SUMPRODUCT(SMALL(BidProfile,LowestRanks))/ROWS(LowestRanks)",
+        ),
+        Item(
+            "DebentureConversionPriceNow",
+            "Debenture conversion price at the share price",
+            Unit.PRICE,
+            "=IF(DebentureDays>DebentureResetDays,MIN(InitialConversionPrice,"
+            "DebentureResetFactor*SharePrice*DebentureAvgLowestFactor),InitialConversionPrice)",
+        ),
+        Item(
+            "WfDebenture",
+            "+ Debenture conversion shares (at the share price)",
+            Unit.SHARES,
+            "=ROUNDDOWN(DebenturePrincipal/DebentureConversionPriceNow,0)",
+            "=DEBENTURE_CONVERSION_SHARES(DebenturePrincipal,DebentureConversionPriceNow)",
+        ),
+        Item("WfClassB", "+ Class B warrant shares", Unit.SHARES, "=ClassBShares"),
+        Item(
+            "FullyDilutedShares",
+            "= Fully diluted shares",
+            Unit.SHARES,
+            "=WfOfferingOptions+WfOtherShares+WfOtherWarrants+WfDebenture+WfClassB",
+        ),
+        Item(
+            "FullyDilutedPct",
+            "New shares, % of the fully diluted count",
+            Unit.PCT,
+            "=(FullyDilutedShares-WfBasic)/FullyDilutedShares",
+            "=DILUTION_PCT(FullyDilutedShares-WfBasic,WfBasic)",
+        ),
+        Section("Sources and uses of cash"),
+        Item("SuGross", "Gross sales, Sales Agreement", Unit.USD, "=TotalGross"),
+        Item("SuOtherGross", "Gross sales, Other Agreement", Unit.USD, "=OtherGross"),
+        Item("SuSources", "Total sources", Unit.USD, "=SuGross+SuOtherGross"),
+        Item("SuCommission", "Commission, Sales Agreement", Unit.USD, "=TotalCommission"),
+        Item("SuOtherCommission", "Commission, Other Agreement", Unit.USD, "=OtherFee"),
+        Item(
+            "SuExpenses",
+            "Expense reimbursement (each agreement used)",
+            Unit.USD,
+            "=ExpenseReimbursement+IF(OtherGross>0,ExpenseReimbursement,0)",
+        ),
+        Item(
+            "SuRetainer",
+            "Retainer allocation (each offering)",
+            Unit.USD,
+            "=RetainerAllocation+IF(OtherGross>0,RetainerAllocation,0)",
+        ),
+        Item("SuIssuerExpenses", "Issuer's other offering expenses", Unit.USD, "=IssuerOtherExpenses"),
+        Item(
+            "SuUses", "Total uses", Unit.USD, "=SuCommission+SuOtherCommission+SuExpenses+SuRetainer+SuIssuerExpenses"
+        ),
+        Item("SuNetCash", "Net cash to the issuer", Unit.USD, "=SuSources-SuUses"),
+        Item("SuCashAfter", "Cash after both agreements", Unit.USD, "=Cash+SuNetCash"),
+        Item(
+            "SuRunwayMonths",
+            "Runway after both agreements",
+            Unit.MONTHS,
+            "=MAX(0,SuCashAfter)/MonthlyBurn",
+            "=RUNWAY_MONTHS(MAX(0,SuCashAfter),MonthlyBurn)",
+        ),
+        Section("Maximum raise before a threshold bites (sales at the share price)"),
+        Item(
+            "MaxRaiseNasdaq",
+            "Discount-issuance limit: gross if every share is sold below the minimum price",
+            Unit.USD,
+            "=ROUND(NasdaqCapacity*SharePrice,2)",
+        ),
+        Item(
+            "RightsPlanMaxShares",
+            "Rights plan trigger: most shares one buyer can take (0 at a 100% trigger)",
+            Unit.SHARES,
+            "=IF(RightsPlanTrigger<1,MAX(0,ROUNDUP(SharesOutstanding*RightsPlanTrigger/(1-RightsPlanTrigger),0)-1),0)",
+        ),
+        Item("MaxRaiseRightsPlan", "Rights plan trigger: gross", Unit.USD, "=ROUND(RightsPlanMaxShares*SharePrice,2)"),
+        Item(
+            "DgclMaxShares",
+            "DGCL §203 threshold: most shares one buyer can take (0 at a 100% threshold)",
+            Unit.SHARES,
+            "=IF(DgclInterestedHolder<1,MAX(0,ROUNDUP(SharesOutstanding*DgclInterestedHolder/(1-DgclInterestedHolder),0)"
+            "-1),0)",
+        ),
+        Item("MaxRaiseDgcl", "DGCL §203 threshold: gross", Unit.USD, "=ROUND(DgclMaxShares*SharePrice,2)"),
+        BlockRows(
+            "Tiers",
+            "Commission by tier (gross sales to date)",
+            "Schedule",
+            "Tier",
+            (
+                Column("from", "From", Unit.USD, "={in:ScheduleFrom}"),
+                Column("to", "To", Unit.USD, "={in:ScheduleTo}"),
+                Column("rate", "Rate", Unit.RATE, "={in:ScheduleRate}"),
+                Column(
+                    "gross", "Gross in tier", Unit.USD, "=MAX(0,MIN(TotalGross,{col:to})-{col:from})", name="TierGross"
+                ),
+                Column(
+                    "commission",
+                    "Commission in tier",
+                    Unit.USD,
+                    "=ROUND(" + fee("MIN(TotalGross,{col:to})") + "-" + fee("MIN(TotalGross,{col:from})") + ",2)",
+                    "=ROUND(CEO_FEE(MIN(TotalGross,{col:to}),Schedule)-CEO_FEE(MIN(TotalGross,{col:from}),Schedule),2)",
+                    name="TierCommission",
+                ),
+            ),
+        ),
+        Item("TierCommissionTotal", "Commission, sum of tiers", Unit.USD, "=SUM(TierCommission)"),
+    )
+
+
+TIMELINE_MONTHS = 12  # months across the Timeline sheet, from the month of the first placement
+
+
+def _in_month(column: str) -> str:
+    """Sum of a ledger column over the placements traded in this column's month."""
+    return f"SUMPRODUCT((LedgerDates>={{row:start}})*(LedgerDates<={{row:end}})*{column})"
+
+
+def _timeline() -> tuple:
+    comp = "Agent's compensation to date against the cap"
+    return (
+        Item(
+            "TimelineStart",
+            "First month (of the first placement; of the share price date without placements)",
+            Unit.DATE,
+            "=DATE(YEAR(IF(PlacementCount>0,FirstTradeDate,SharePriceDate)),MONTH(IF(PlacementCount>0,FirstTradeDate,"
+            "SharePriceDate)),1)",
+        ),
+        Item(
+            "TimelineLeftOut",
+            "Placements after the last month (not in the timeline)",
+            Unit.COUNT,
+            "=PlacementCount-SUM(TimelinePlacements)",
+        ),
+        Timeline(
+            "Timeline",
+            "Programme by month (trade dates)",
+            TIMELINE_MONTHS,
+            "Month",
+            (
+                TimelineRow(
+                    "start",
+                    "Month start",
+                    Unit.DATE,
+                    "=DATE(YEAR(TimelineStart),MONTH(TimelineStart)+{col_head}-1,1)",
+                    name="TimelineMonths",
+                ),
+                TimelineRow(
+                    "end", "Month end", Unit.DATE, "=DATE(YEAR(TimelineStart),MONTH(TimelineStart)+{col_head},1)-1"
+                ),
+                Section("Sales"),
+                TimelineRow(
+                    "placements", "Placements", Unit.COUNT, "=" + _in_month("LedgerActive"), name="TimelinePlacements"
+                ),
+                TimelineRow(
+                    "shares", "Shares sold", Unit.SHARES, "=" + _in_month("LedgerShares"), name="TimelineShares"
+                ),
+                TimelineRow("gross", "Gross sales", Unit.USD, "=" + _in_month("LedgerGross"), name="TimelineGross"),
+                TimelineRow(
+                    "commission",
+                    "Commission",
+                    Unit.USD,
+                    "=" + _in_month("LedgerCommission"),
+                    name="TimelineCommission",
+                ),
+                TimelineRow("net", "Net proceeds", Unit.USD, "={row:gross}-{row:commission}", name="TimelineNet"),
+                TimelineRow("cum_net", "Net proceeds to date", Unit.USD, "=SUM({first:net}:{row:net})"),
+                TimelineRow(
+                    "adv",
+                    "Shares sold, % of the month's volume",
+                    Unit.PCT,
+                    "=IF(AverageDailyVolume>0,{row:shares}/(AverageDailyVolume*NETWORKDAYS({row:start},{row:end},"
+                    "Holidays)),0)",
+                ),
+                Section("Cash"),
+                TimelineRow(
+                    "cash",
+                    "Cash at month end (opening cash + net to date − burn)",
+                    Unit.USD,
+                    "=Cash+{row:cum_net}-MonthlyBurn*{col_head}",
+                    name="TimelineCash",
+                ),
+                TimelineRow(
+                    "runway",
+                    "Runway",
+                    Unit.MONTHS,
+                    "=MAX(0,{row:cash})/MonthlyBurn",
+                    "=RUNWAY_MONTHS(MAX(0,{row:cash}),MonthlyBurn)",
+                ),
+                Section(comp),
+                TimelineRow(
+                    "fees", "Commission", Unit.USD, "=SUM({first:commission}:{row:commission})", name="TimelineFees"
+                ),
+                TimelineRow(
+                    "warrants",
+                    "Warrants (value per warrant × warrants to date)",
+                    Unit.USD,
+                    "=WarrantValue*SUM({first:warrant_shares}:{row:warrant_shares})",
+                    name="TimelineWarrantValue",
+                ),
+                TimelineRow("expenses", "Expenses", Unit.USD, "=ExpenseReimbursement", name="TimelineExpenses"),
+                TimelineRow(
+                    "retainer", "Retainer allocation", Unit.USD, "=RetainerAllocation", name="TimelineRetainer"
+                ),
+                TimelineRow(
+                    "total",
+                    "Total compensation",
+                    Unit.USD,
+                    "={row:fees}+{row:warrants}+{row:expenses}+{row:retainer}",
+                    name="TimelineCompensation",
+                ),
+                TimelineRow(
+                    "cap",
+                    "Compensation cap",
+                    Unit.USD,
+                    "=CompensationCap*SUM({first:gross}:{row:gross})",
+                    name="TimelineCap",
+                ),
+                TimelineRow("headroom", "Headroom under the cap", Unit.USD, "={row:cap}-{row:total}"),
+                TimelineRow(
+                    "warrant_shares",
+                    "Agent warrant shares in the month",
+                    Unit.SHARES,
+                    "=" + _in_month("LedgerWarrantShares"),
+                ),
+            ),
+            (
+                Chart(
+                    comp,
+                    "bar",
+                    "",
+                    (
+                        ("Commission", "Timeline.fees"),
+                        ("Warrants", "Timeline.warrants"),
+                        ("Expenses", "Timeline.expenses"),
+                        ("Retainer allocation", "Timeline.retainer"),
+                    ),
+                    "Timeline.start",
+                    "Dollars",
+                    "Month",
+                    y_format='"$"#,##0',
+                    x_format="mmm yyyy",
+                    stacked=True,
+                    lines=(("Compensation cap", "Timeline.cap"),),
+                ),
+            ),
+        ),
+    )
+
+
 def _fee_curve() -> Strip:
     return Strip(
         key="FeeCurve",
@@ -774,7 +1066,14 @@ OUTPUTS = (
     Output("OutCompensationPct", "Compensation, % of gross", "CompensationPct", Unit.PCT),
     Output("OutCompensationHeadroom", "Headroom under the compensation cap", "CompensationHeadroom", Unit.USD),
     Output("OutDilutionPct", "Dilution from shares sold", "DilutionPct", Unit.PCT),
-    Output("OutFullDilutionPct", "Dilution, all options and warrants", "FullDilutionPct", Unit.PCT),
+    Output(
+        "OutFullDilutionPct",
+        "Dilution: shares sold, agent warrants, options and warrants",
+        "OfferingOptionsDilutionPct",
+        Unit.PCT,
+    ),
+    Output("OutFullyDilutedPct", "New shares, % fully diluted (all sources)", "FullyDilutedPct", Unit.PCT),
+    Output("OutNetCash", "Net cash to the issuer, both agreements", "SuNetCash", Unit.USD),
     Output("OutNasdaqCapacity", "Discount issuance capacity", "NasdaqCapacity", Unit.SHARES),
     Output("OutDiscountShares", "Shares sold below the minimum price", "DiscountShares", Unit.SHARES),
     Output("OutAgentOwnership", "Agent's ownership after exercise", "AgentOwnership", Unit.PCT),
@@ -879,6 +1178,10 @@ def template(
                         ("Inputs", "The deal's terms: single inputs with unit, Min/Max and source; tables of inputs"),
                         ("Placements", "The placement schedule: trade date, shares and price of each sale"),
                         ("Calculations", "Placement ledger, programme totals and the commission curve"),
+                        (
+                            "Timeline",
+                            "The programme month by month: sales, proceeds, cash, runway; compensation vs cap",
+                        ),
                         ("Conversions", "Debenture conversion and called-warrant exercise across share prices"),
                         ("Scenarios", "Shares issued, dilution and net proceeds by share price and programme size"),
                         ("Outputs", "Key figures and charts"),
@@ -913,7 +1216,8 @@ def template(
             ),
             "FFF2CC",
         ),
-        Sheet("Calculations", "Calculations", (_ledger(capacity), *_totals(), _fee_curve())),
+        Sheet("Calculations", "Calculations", (_ledger(capacity), *_totals(), *_analyses(), _fee_curve())),
+        Sheet("Timeline", "Timeline", _timeline()),
         Sheet("Conversions", "Conversions", _debentures()),
         Sheet("Scenarios", "Scenarios", (_scenarios(),)),
         Sheet("Outputs", "Outputs", (OUTPUTS, COMPENSATION_CHART, CHARTS), "C6E0B4"),
