@@ -229,7 +229,7 @@ def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[i
     spec = resolved.chart
     chart = BarChart() if spec.kind == "bar" else LineChart()
     if date_axis:  # dates as categories: a date axis (time-scaled, month ticks), not one label per point
-        chart.x_axis = DateAxis(crossAx=100, majorTimeUnit="months", baseTimeUnit="days")
+        chart.x_axis = DateAxis(crossAx=100, majorTimeUnit="months", baseTimeUnit=spec.time_unit)
         chart.x_axis.number_format = spec.x_format or "mmm yyyy"
         chart.y_axis.crossAx = chart.x_axis.axId
     if spec.kind == "bar":
@@ -239,7 +239,7 @@ def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[i
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
     chart.x_axis.title = spec.x_title
-    chart.height, chart.width = 8.5, 17
+    chart.width, chart.height = spec.size
     for title, ref in resolved.series:
         _add_series(wb, chart, title, ref)
     chart.set_categories(_reference(wb, resolved.categories))

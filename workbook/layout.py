@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -33,9 +34,7 @@ from workbook.spec import (
     TimelineRow,
     Unit,
 )
-from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, TIMELINE_MONTHS, VERSION
-
-TIMELINE_WIDTH = TIMELINE_MONTHS
+from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, VERSION
 
 # Roles of cells. Inputs are what a user may change; calc/check/output cells
 # must keep the template's formula.
@@ -491,14 +490,15 @@ class _Builder:
         """Items at the top, then periods across columns (C onwards) and line items down, then the charts."""
         s = sheet.name
         self.title(s, "Timeline", "The programme month by month, from the ledger (trade dates).")
-        row = 3
+        row, periods = 3, 0
         for part in sheet.parts:
             if isinstance(part, Item):
                 self.item(s, row, part)
                 row += 1
             elif isinstance(part, Timeline):
                 row = self.periods(s, row + 1, part)
-        self.lay.widths[s] = {"A": 44, "B": 8, **{col(c): 14 for c in range(3, 3 + TIMELINE_WIDTH)}}
+                periods = max(periods, part.periods)
+        self.lay.widths[s] = {"A": 44, "B": 12, **{col(c): 14 for c in range(3, 3 + periods)}}
         self.lay.freeze[s] = "C1"
         self.lay.pages[s] = PageSetup(landscape=True)
 
@@ -548,7 +548,7 @@ class _Builder:
         for chart in tl.charts:
             placed = dataclasses.replace(chart, anchor=f"A{anchor_row}")
             self.lay.charts.append(self.resolve_chart(s, placed))
-            anchor_row += 18
+            anchor_row += math.ceil(chart.size[1] / 0.53) + 2  # a default row is 0.53 cm
         return r
 
     def strip(self, s: str, row: int, strip: Strip) -> int:
@@ -596,6 +596,8 @@ class _Builder:
             rows_of[line.key] = (start, r - 1)
             rng = f"{col(first_col)}{start}:{col(last_col)}{r - 1}"
             self.part_ranges[f"{strip.key}.{line.key}"] = f"{quote(s)}!{absolute(rng)}"
+            if line.name:
+                self.lay.name(line.name, s, rng)
         return r
 
     def conversions(self, sheet: Sheet) -> None:

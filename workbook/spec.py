@@ -160,6 +160,7 @@ class StripRow:
     native: str
     udf: str | None = None
     repeat: str | None = None
+    name: str | None = None  # defined name of the row across the scenario columns
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,8 @@ class Chart:
     x_format: str = ""
     stacked: bool = False  # bars stacked on one another (a "bar" chart)
     lines: tuple[tuple[str, str], ...] = ()  # series drawn as lines on the primary axis (over stacked bars)
+    time_unit: str = "days"  # of a date axis: "months" for one point a month (bars a month wide)
+    size: tuple[float, float] = (17.0, 8.5)  # width, height in cm
 
 
 @dataclass(frozen=True)

@@ -650,7 +650,7 @@ def _analyses() -> tuple:
             "DebentureAvgLowestFactor",
             "Debenture: average of the lowest bids, multiple of the share price",
             Unit.NUMBER,
-            "=SUMPRODUCT(SMALL(BidProfile,LowestRanks))/ROWS(LowestRanks)",
+            "=INDEX(DebentureLowest,1)/INDEX(ConversionPrices,1)",  # bids are the price × the profile
         ),
         Item(
             "DebentureConversionPriceNow",
@@ -772,14 +772,14 @@ def _timeline() -> tuple:
     return (
         Item(
             "TimelineStart",
-            "First month (of the first placement; of the share price date without placements)",
+            "First month of the timeline",
             Unit.DATE,
             "=DATE(YEAR(IF(PlacementCount>0,FirstTradeDate,SharePriceDate)),MONTH(IF(PlacementCount>0,FirstTradeDate,"
             "SharePriceDate)),1)",
         ),
         Item(
             "TimelineLeftOut",
-            "Placements after the last month (not in the timeline)",
+            "Placements after the last month",
             Unit.COUNT,
             "=PlacementCount-SUM(TimelinePlacements)",
         ),
@@ -826,7 +826,7 @@ def _timeline() -> tuple:
                 Section("Cash"),
                 TimelineRow(
                     "cash",
-                    "Cash at month end (opening cash + net to date − burn)",
+                    "Cash at month end (after burn)",
                     Unit.USD,
                     "=Cash+{row:cum_net}-MonthlyBurn*{col_head}",
                     name="TimelineCash",
@@ -893,6 +893,8 @@ def _timeline() -> tuple:
                     x_format="mmm yyyy",
                     stacked=True,
                     lines=(("Compensation cap", "Timeline.cap"),),
+                    time_unit="months",
+                    size=(30.0, 10.0),
                 ),
             ),
         ),
@@ -929,7 +931,13 @@ def _debentures() -> tuple:
             rows=(
                 StripRow("bid", "Closing bid", Unit.PRICE, "={col_head}*{repeat}", repeat="BidProfile"),
                 StripRow("ranked", "Averaged bid", Unit.PRICE, "=SMALL({rows:bid},{repeat})", repeat="LowestRanks"),
-                StripRow("lowest", "Average of the lowest bids", Unit.PRICE, "=AVERAGE({rows:ranked})"),
+                StripRow(
+                    "lowest",
+                    "Average of the lowest bids",
+                    Unit.PRICE,
+                    "=AVERAGE({rows:ranked})",
+                    name="DebentureLowest",
+                ),
                 StripRow(
                     "price",
                     "Conversion price",
