@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from model.args import answer, broadcast, numbers
-from model.commission import check_gross, fee
+from model.commission import check_gross, fee, other_fee
 from model.errors import CEOModelError
-from model.rounding import round_half_up, round_up
+from model.rounding import round_down, round_half_up, round_up
 from model.terms import Schedule
+from model.warrants import warrant_shares, warrant_strike, warrant_value
 
 
 def dilution_waterfall(outstanding, additions: Sequence[tuple[str, float]]) -> pd.DataFrame:
@@ -201,6 +202,64 @@ def sources_and_uses(
     lines["uses"] = sum(lines[k] for k in ("commission", "other_commission", "expenses", "retainer", "issuer_expenses"))
     lines["net"] = lines["sources"] - lines["uses"]
     return lines
+
+
+def other_agreement_compensation(
+    other_gross,
+    price,
+    other_rate,
+    other_maximum,
+    warrant_coverage,
+    warrant_premium,
+    years,
+    volatility,
+    risk_free,
+    dividend_yield,
+    expenses,
+    retainer,
+    cap,
+) -> dict[str, float]:
+    """The agent's compensation under the Other Agreement against the cap, its sales made at ``price``.
+
+    The Other Agreement pays a flat commission and "warrants with the same terms" [S-12]: ``warrant_coverage`` of
+    the shares sold (``other_gross`` at ``price``, rounded down), struck at ``warrant_premium`` × ``price`` (the
+    VWAP of sales all at one price), valued by Black–Scholes–Merton; plus its own expense reimbursement and
+    retainer allocation [S-12] when it sells anything. The cap is ``cap`` × ``other_gross``.
+
+    Returns
+    -------
+    dict: ``shares``, ``warrants``, ``strike``, ``value_each``, ``commission``, ``total``, ``cap_amount`` and
+    ``headroom`` (cap amount − total; 0 without sales).
+
+    Examples
+    --------
+    The full $8.4M at $4.04 with no volatility and no interest: the warrants struck at $5.25 are worth nothing, so
+    the agent gets $336,000 + $60,000 + $62,500 = $458,500 against a cap of $672,000:
+
+    >>> c = other_agreement_compensation(8.4e6, 4.04, 0.04, 8.4e6, 0.10, 1.30, 5, 0.0, 0.0, 0.0, 60_000, 62_500, 0.08)
+    >>> c["warrants"], c["strike"], c["total"], c["headroom"]
+    (207920.0, 5.25, 458500.0, 213500.0)
+    """
+    g = float(numbers(other_gross, "other_gross", low=0.0))
+    p = float(numbers(price, "price", low=0.0, low_open=True))
+    shares = float(round_down(g / p))
+    warrants = float(warrant_shares(shares, warrant_coverage))
+    strike = float(warrant_strike(p, warrant_premium))
+    each = float(warrant_value(p, strike, years, volatility, risk_free, dividend_yield)) if g > 0 else 0.0
+    commission = float(other_fee(g, other_rate, other_maximum))
+    costs = float(expenses) + float(retainer) if g > 0 else 0.0
+    total = commission + each * warrants + costs
+    cap_amount = float(cap) * g
+    return {
+        "shares": shares,
+        "warrants": warrants,
+        "strike": strike,
+        "value_each": each,
+        "commission": commission,
+        "total": total,
+        "cap_amount": cap_amount,
+        "headroom": cap_amount - total if g > 0 else 0.0,
+    }
 
 
 def month_starts(first: dt.date, months: int) -> list[dt.date]:

@@ -19,6 +19,7 @@ from model.analyses import (
     dilution_waterfall,
     gross_for_shares,
     monthly_timeline,
+    other_agreement_compensation,
     shares_below_threshold,
     sources_and_uses,
 )
@@ -315,3 +316,79 @@ def test_timeline_months_follow_a_later_first_placement(tmp_path):
     gross = _get(vals, "v", "TimelineGross")
     assert gross[0] == 500_000 and gross[2] == 275_000 and gross[11] == 437_500
     assert np.isclose(sum(gross), _get(vals, "v", "TotalGross"))
+
+
+def test_other_agreement_compensation_by_hand():
+    # $8.4M at $4.04 [S-12; cover]: 2,079,207 shares, 207,920 warrants (10%), struck at 130% × 4.04 = 5.252 → 5.25
+    c = other_agreement_compensation(8.4e6, 4.04, 0.04, 8.4e6, 0.10, 1.30, 5, 0.35, 0.04, 0.0, 60_000, 62_500, 0.08)
+    assert (c["shares"], c["warrants"], c["strike"]) == (2_079_207, 207_920, 5.25)
+    assert c["commission"] == 336_000  # the document's 4% of $8.4M
+    assert c["total"] == pytest.approx(336_000 + 207_920 * c["value_each"] + 60_000 + 62_500)
+    assert c["headroom"] == pytest.approx(0.08 * 8.4e6 - c["total"])
+    none = other_agreement_compensation(0, 4.04, 0.04, 8.4e6, 0.10, 1.30, 5, 0.35, 0.04, 0.0, 60_000, 62_500, 0.08)
+    assert none["total"] == 0 and none["headroom"] == 0
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_workbook_other_agreement_against_the_cap(values, flavour):
+    c = other_agreement_compensation(
+        T.other_gross,
+        T.last_sale_price,
+        T.other_rate,
+        T.other_maximum,
+        T.warrant_coverage,
+        T.warrant_premium,
+        T.warrant_term_years,
+        T.volatility,
+        T.risk_free_rate,
+        T.dividend_yield,
+        T.expense_reimbursement,
+        T.retainer_allocation,
+        T.compensation_cap,
+    )
+    for name, key in (
+        ("WfOtherShares", "shares"),
+        ("WfOtherWarrants", "warrants"),
+        ("OtherWarrantStrike", "strike"),
+        ("OtherWarrantValue", "value_each"),
+        ("OtherCompensation", "total"),
+        ("OtherCapAmount", "cap_amount"),
+        ("OtherHeadroom", "headroom"),
+        ("OutOtherHeadroom", "headroom"),
+    ):
+        assert close(_get(values, flavour, name), c[key], rel=1e-9), name
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_workbook_monthly_share_of_volume(values, flavour):
+    # trading days: November 2001 has 22 weekdays less Thanksgiving (the 22nd); December 21 less Christmas;
+    # January 2002 23 less New Year's Day and Martin Luther King Day (the 21st)
+    days = [21, 20, 21]
+    shares = [1_000_000, 800_000, 700_000]  # 400k + 600k; 800k; 700k
+    got = _get(values, flavour, "TimelineVolumePct")[:3]
+    assert got == pytest.approx([s / (T.average_daily_volume * d) for s, d in zip(shares, days, strict=True)])
+
+
+def test_an_empty_programme_shows_no_errors_in_the_analyses(tmp_path):
+    import pandas as pd
+
+    from workbook.generate import build
+
+    empty = pd.DataFrame({"Trade date": [], "Shares": [], "Price": []})
+    b = build(tmp_path, "native", placements=empty)
+    cells = cached_values(b.path)
+    errors = {k: v for k, v in cells.items() if isinstance(v, str) and v.startswith("#") and k[0] != "Inputs"}
+    assert errors == {}
+    vals = {"v": (cells, b.layout.names)}
+    assert _get(vals, "v", "TimelineMonths")[0] == serial(dt.date(T.last_sale_date.year, T.last_sale_date.month, 1))
+    assert sum(_get(vals, "v", "TimelineGross")) == 0
+    assert _get(vals, "v", "TierCommission") == [0, 0, 0]
+    assert (
+        _get(vals, "v", "FullyDilutedShares")
+        == T.shares_outstanding
+        + T.options_warrants_outstanding
+        + int(T.other_gross // T.last_sale_price)
+        + int(T.other_gross // T.last_sale_price) // 10
+        + _get(vals, "v", "WfDebenture")
+        + T.classb_shares
+    )

@@ -622,7 +622,7 @@ def _analyses() -> tuple:
         Item("WfOptions", "+ Options and warrants outstanding", Unit.SHARES, "=OptionsWarrantsOutstanding"),
         Item(
             "WfOfferingOptions",
-            "= Shares after the offering, options and warrants",
+            "= After offering, options, warrants",
             Unit.SHARES,
             "=WfBasic+WfSold+WfAgentWarrants+WfOptions",
         ),
@@ -635,33 +635,33 @@ def _analyses() -> tuple:
         ),
         Item(
             "WfOtherShares",
-            "+ Other Agreement shares (its gross at the share price)",
+            "+ Other Agreement shares (at price)",
             Unit.SHARES,
             "=ROUNDDOWN(OtherGross/SharePrice,0)",
         ),
         Item(
             "WfOtherWarrants",
-            "+ Agent warrants on Other Agreement shares",
+            "+ Agent warrants on Other Agreement",
             Unit.SHARES,
             "=ROUNDDOWN(WfOtherShares*WarrantCoverage,0)",
             "=CEO_WARRANT_SHARES(WfOtherShares,WarrantCoverage)",
         ),
         Item(
             "DebentureAvgLowestFactor",
-            "Debenture: average of the lowest bids, multiple of the share price",
+            "Debenture: lowest bids ÷ share price",
             Unit.NUMBER,
             "=INDEX(DebentureLowest,1)/INDEX(ConversionPrices,1)",  # bids are the price × the profile
         ),
         Item(
             "DebentureConversionPriceNow",
-            "Debenture conversion price at the share price",
+            "Conversion price at the share price",
             Unit.PRICE,
             "=IF(DebentureDays>DebentureResetDays,MIN(InitialConversionPrice,"
             "DebentureResetFactor*SharePrice*DebentureAvgLowestFactor),InitialConversionPrice)",
         ),
         Item(
             "WfDebenture",
-            "+ Debenture conversion shares (at the share price)",
+            "+ Debenture conversion shares",
             Unit.SHARES,
             "=ROUNDDOWN(DebenturePrincipal/DebentureConversionPriceNow,0)",
             "=DEBENTURE_CONVERSION_SHARES(DebenturePrincipal,DebentureConversionPriceNow)",
@@ -688,7 +688,7 @@ def _analyses() -> tuple:
         Item("SuOtherCommission", "Commission, Other Agreement", Unit.USD, "=OtherFee"),
         Item(
             "SuExpenses",
-            "Expense reimbursement (each agreement used)",
+            "Expense reimbursement, per agreement",
             Unit.USD,
             "=ExpenseReimbursement+IF(OtherGross>0,ExpenseReimbursement,0)",
         ),
@@ -711,28 +711,68 @@ def _analyses() -> tuple:
             "=MAX(0,SuCashAfter)/MonthlyBurn",
             "=RUNWAY_MONTHS(MAX(0,SuCashAfter),MonthlyBurn)",
         ),
+        Section("Other Agreement against the cap (its sales at the share price)"),
+        Item(
+            "OtherWarrantStrike",
+            "Warrant strike (premium × share price)",
+            Unit.PRICE,
+            "=IF(OtherGross>0,ROUND(SharePrice*WarrantPremium,2),0)",
+            "=IF(OtherGross>0,CEO_WARRANT_STRIKE(SharePrice,WarrantPremium),0)",
+        ),
+        Item(
+            "OtherBsmD1",
+            "Black-Scholes d1",
+            Unit.NUMBER,
+            "=IF(AND(OtherWarrantStrike>0,Volatility>0),(LN(SharePrice/OtherWarrantStrike)+(RiskFreeRate-DividendYield"
+            "+Volatility^2/2)*WarrantTermYears)/(Volatility*SQRT(WarrantTermYears)),0)",
+        ),
+        Item("OtherBsmD2", "Black-Scholes d2", Unit.NUMBER, "=OtherBsmD1-Volatility*SQRT(WarrantTermYears)"),
+        Item(
+            "OtherWarrantValue",
+            "Value per warrant (Black-Scholes)",
+            Unit.PRICE,
+            "=IF(OtherWarrantStrike>0,IF(Volatility>0,SharePrice*EXP(-DividendYield*WarrantTermYears)*NORMSDIST(OtherBsmD1)"
+            "-OtherWarrantStrike*EXP(-RiskFreeRate*WarrantTermYears)*NORMSDIST(OtherBsmD2),MAX(0,SharePrice"
+            "*EXP(-DividendYield*WarrantTermYears)-OtherWarrantStrike*EXP(-RiskFreeRate*WarrantTermYears))),0)",
+            "=IF(OtherWarrantStrike>0,CEO_WARRANT_VALUE(SharePrice,OtherWarrantStrike,WarrantTermYears,Volatility,"
+            "RiskFreeRate,DividendYield),0)",
+        ),
+        Item("OtherTotalWarrantValue", "Value of its agent warrants", Unit.USD, "=OtherWarrantValue*WfOtherWarrants"),
+        Item(
+            "OtherCompensation",
+            "Agent's compensation, Other Agreement",
+            Unit.USD,
+            "=OtherFee+OtherTotalWarrantValue+IF(OtherGross>0,ExpenseReimbursement+RetainerAllocation,0)",
+        ),
+        Item("OtherCapAmount", "Cap in dollars", Unit.USD, "=CompensationCap*OtherGross"),
+        Item(
+            "OtherHeadroom",
+            "Headroom under the cap",
+            Unit.USD,
+            "=IF(OtherGross>0,OtherCapAmount-OtherCompensation,0)",
+        ),
         Section("Maximum raise before a threshold bites (sales at the share price)"),
         Item(
             "MaxRaiseNasdaq",
-            "Discount-issuance limit: gross if every share is sold below the minimum price",
+            "Discount limit: gross (all discounted)",
             Unit.USD,
             "=ROUND(NasdaqCapacity*SharePrice,2)",
         ),
         Item(
             "RightsPlanMaxShares",
-            "Rights plan trigger: most shares one buyer can take (0 at a 100% trigger)",
+            "Rights plan: most shares for one buyer",
             Unit.SHARES,
             "=IF(RightsPlanTrigger<1,MAX(0,ROUNDUP(SharesOutstanding*RightsPlanTrigger/(1-RightsPlanTrigger),0)-1),0)",
         ),
-        Item("MaxRaiseRightsPlan", "Rights plan trigger: gross", Unit.USD, "=ROUND(RightsPlanMaxShares*SharePrice,2)"),
+        Item("MaxRaiseRightsPlan", "Rights plan: gross", Unit.USD, "=ROUND(RightsPlanMaxShares*SharePrice,2)"),
         Item(
             "DgclMaxShares",
-            "DGCL §203 threshold: most shares one buyer can take (0 at a 100% threshold)",
+            "DGCL §203: most shares for one buyer",
             Unit.SHARES,
             "=IF(DgclInterestedHolder<1,MAX(0,ROUNDUP(SharesOutstanding*DgclInterestedHolder/(1-DgclInterestedHolder),0)"
             "-1),0)",
         ),
-        Item("MaxRaiseDgcl", "DGCL §203 threshold: gross", Unit.USD, "=ROUND(DgclMaxShares*SharePrice,2)"),
+        Item("MaxRaiseDgcl", "DGCL §203: gross", Unit.USD, "=ROUND(DgclMaxShares*SharePrice,2)"),
         BlockRows(
             "Tiers",
             "Commission by tier (gross sales to date)",
@@ -822,6 +862,7 @@ def _timeline() -> tuple:
                     Unit.PCT,
                     "=IF(AverageDailyVolume>0,{row:shares}/(AverageDailyVolume*NETWORKDAYS({row:start},{row:end},"
                     "Holidays)),0)",
+                    name="TimelineVolumePct",
                 ),
                 Section("Cash"),
                 TimelineRow(
@@ -1076,12 +1117,13 @@ OUTPUTS = (
     Output("OutDilutionPct", "Dilution from shares sold", "DilutionPct", Unit.PCT),
     Output(
         "OutFullDilutionPct",
-        "Dilution: shares sold, agent warrants, options and warrants",
+        "Dilution: offering + options, warrants",
         "OfferingOptionsDilutionPct",
         Unit.PCT,
     ),
-    Output("OutFullyDilutedPct", "New shares, % fully diluted (all sources)", "FullyDilutedPct", Unit.PCT),
-    Output("OutNetCash", "Net cash to the issuer, both agreements", "SuNetCash", Unit.USD),
+    Output("OutFullyDilutedPct", "Fully diluted: new shares, %", "FullyDilutedPct", Unit.PCT),
+    Output("OutNetCash", "Net cash to issuer, both agreements", "SuNetCash", Unit.USD),
+    Output("OutOtherHeadroom", "Other Agreement: headroom under cap", "OtherHeadroom", Unit.USD),
     Output("OutNasdaqCapacity", "Discount issuance capacity", "NasdaqCapacity", Unit.SHARES),
     Output("OutDiscountShares", "Shares sold below the minimum price", "DiscountShares", Unit.SHARES),
     Output("OutAgentOwnership", "Agent's ownership after exercise", "AgentOwnership", Unit.PCT),
