@@ -392,3 +392,19 @@ def test_an_empty_programme_shows_no_errors_in_the_analyses(tmp_path):
         + _get(vals, "v", "WfDebenture")
         + T.classb_shares
     )
+
+
+def test_commission_by_tier_has_one_row_per_tier_of_a_custom_schedule(tmp_path):
+    """Four tiers of a $40M programme: four rows, each as the model splits it, adding up to the total."""
+    from workbook.generate import build
+
+    schedule = model.Schedule.from_rows([[0, 5e6, 0.05], [5e6, 10e6, 0.04], [10e6, 20e6, 0.03], [20e6, 40e6, 0.02]])
+    terms = T.replace(schedule=schedule)
+    b = build(tmp_path, "native", terms)
+    vals = {"v": (cached_values(b.path), b.layout.names)}
+    gross = float(model.placements(PLACEMENTS, terms)["Gross"].sum())  # $17,705,000: into the third tier
+    tiers = commission_by_tier(gross, schedule)
+    # by hand: 5% of $5M, 4% of $5M, 3% of $7,705,000, nothing at 2%
+    assert tiers["Commission"].tolist() == [250_000, 200_000, 231_150, 0]
+    assert _get(vals, "v", "TierCommission") == tiers["Commission"].tolist()
+    assert _get(vals, "v", "TierCommissionTotal") == _get(vals, "v", "TotalCommission") == 681_150
