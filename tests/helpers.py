@@ -105,7 +105,10 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
         ),
         "OutCompensationHeadroom": headroom,
         "OutDilutionPct": model.dilution_pct(shares, terms.shares_outstanding),
-        "OutFullDilutionPct": model.dilution_pct(terms.options_warrants_outstanding, terms.shares_outstanding),
+        # shares sold, the agent's warrants on them, and the options and warrants outstanding (issue 11)
+        "OutFullDilutionPct": model.dilution_pct(
+            shares + warrant_shares + terms.options_warrants_outstanding, terms.shares_outstanding
+        ),
         "OutNasdaqCapacity": capacity,
         "OutRunwayMonths": model.runway_months(terms.cash + net - terms.issuer_other_expenses, terms.monthly_burn),
         "OutOtherFee": model.other_fee(terms.other_gross, terms.other_rate, terms.other_maximum),

@@ -24,6 +24,7 @@ SHEETS = [
     "Inputs",
     "Placements",
     "Calculations",
+    "Timeline",
     "Conversions",
     "Scenarios",
     "Outputs",

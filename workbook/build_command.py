@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     )
     parser.add_argument("--deal", choices=tuple(deals.DEALS), default=deals.DEFAULT, help="with --init-terms")
     parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
-    parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs to PNG")
+    parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs and Timeline to PNG")
     parser.add_argument(
         "--simulate",
         type=int,
@@ -219,10 +219,14 @@ def _picture(built) -> None:
         print("\nNo picture: LibreOffice is not installed (apt-get install libreoffice-calc-nogui poppler-utils).")
         return
     source = next((b for b in built if b.flavour == "udf"), built[0])
-    png = source.path.with_name(source.path.stem + "_Outputs.png")
-    try:
-        libreoffice.render_sheet(source.path, "Outputs", png)
-    except libreoffice.LibreOfficeError as exc:
-        print(f"\nNo picture: {exc}")
-        return
-    print(f"\npicture of Outputs: {png}")
+    for sheet in PICTURED:
+        png = source.path.with_name(f"{source.path.stem}_{sheet}.png")
+        try:
+            libreoffice.render_sheet(source.path, sheet, png)
+        except libreoffice.LibreOfficeError as exc:
+            print(f"\nNo picture: {exc}")
+            return
+        print(f"\npicture of {sheet}: {png}")
+
+
+PICTURED = ("Outputs", "Timeline")  # sheets rendered to PNG beside the workbook

@@ -235,15 +235,17 @@ def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[i
     spec = resolved.chart
     chart = BarChart() if spec.kind == "bar" else LineChart()
     if date_axis:  # dates as categories: a date axis (time-scaled, month ticks), not one label per point
-        chart.x_axis = DateAxis(crossAx=100, majorTimeUnit="months", baseTimeUnit="days")
+        chart.x_axis = DateAxis(crossAx=100, majorTimeUnit="months", baseTimeUnit=spec.time_unit)
         chart.x_axis.number_format = spec.x_format or "mmm yyyy"
         chart.y_axis.crossAx = chart.x_axis.axId
     if spec.kind == "bar":
-        chart.type = "bar"
+        chart.type = "col" if spec.stacked else "bar"
+    if spec.stacked:
+        chart.grouping, chart.overlap = "stacked", 100
     chart.title = _linked_title(resolved.title_ref, resolved.title_text) if resolved.title_ref else spec.title
     chart.y_axis.title = spec.y_title
     chart.x_axis.title = spec.x_title
-    chart.height, chart.width = 8.5, 17
+    chart.width, chart.height = spec.size
     for title, ref in resolved.series:
         _add_series(wb, chart, title, ref)
     chart.set_categories(_reference(wb, resolved.categories))
@@ -259,6 +261,12 @@ def _chart(wb, resolved: L.ResolvedChart, *, date_axis: bool = False) -> tuple[i
         second.y_axis.crossAx = 600
         second.y_axis.number_format = "0.0%"
         chart += second
+    if resolved.lines:  # lines over the bars, on the same axes (a cap over stacked components)
+        over = LineChart()
+        for title, ref in resolved.lines:
+            _add_series(wb, over, title, ref)
+        over.x_axis, over.y_axis = chart.x_axis, chart.y_axis
+        chart += over
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     if len(chart.series) == 1 and not resolved.secondary:

@@ -7,15 +7,18 @@ role and number format, every defined name, validation rule, table and chart.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from workbook import labels
 from workbook.spec import (
+    BlockRows,
     Chart,
     Contents,
     Input,
@@ -29,6 +32,8 @@ from workbook.spec import (
     Section,
     Sheet,
     Strip,
+    Timeline,
+    TimelineRow,
     Unit,
 )
 from workbook.template import (
@@ -96,6 +101,7 @@ class ResolvedChart:
     secondary: tuple[tuple[str, str], ...]
     title_ref: str = ""  # "Sheet!$A$9": the cell holding the title (a label formula), shown as title_text when built
     title_text: str = ""
+    lines: tuple[tuple[str, str], ...] = ()  # drawn as lines on the primary axis
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,8 @@ class _Builder:
         self.calculations(by_name["Calculations"])
         self.conversions(by_name["Conversions"])
         self.scenarios(by_name["Scenarios"])
+        if "Timeline" in by_name:
+            self.timeline(by_name["Timeline"])
         self.checks(by_name["Checks"])
         self.outputs(by_name["Outputs"])
         self.xlwings_conf()
@@ -394,6 +402,9 @@ class _Builder:
             elif isinstance(part, Strip):
                 row = self.strip(s, row + 1, part) + 1
                 width = 2 + len(self.block_cells[part.axis])
+            elif isinstance(part, BlockRows):
+                row = self.block_rows(s, row, part)
+                width = 1 + len(part.columns)
             else:
                 continue
             strip = isinstance(part, Strip)
@@ -469,6 +480,113 @@ class _Builder:
             self.lay.blank_when.append((s, f"A{first}:{last_letter}{last}", f"${letters[table.filled]}{first}=0"))
         return last + 1
 
+    def block_rows(self, s: str, row: int, table: BlockRows) -> int:
+        """A table with one row per row of an input block; returns the row below it."""
+        block = self.lay.blocks[table.block]
+        first_cell = self.block_cells[table.block][0].split("!")[1].replace("$", "")
+        first_col = re.match(r"[A-Z]+", first_cell).group(0)
+        first_index = column_index_from_string(first_col)
+        in_letters = {name: col(first_index + j) for j, name in enumerate(block.column_names)}
+        self.lay.put(s, f"A{row}", CellSpec(table.title, SECTION))
+        header = row + 1
+        self.lay.put(s, f"A{header}", CellSpec(table.row_label, HEADER))
+        letters = {c.key: col(j + 2) for j, c in enumerate(table.columns)}
+        first = header + 1
+        last = first + len(block.rows) - 1
+        for c in table.columns:
+            self.lay.put(s, f"{letters[c.key]}{header}", CellSpec(c.header, HEADER))
+        for i, source in enumerate(self.block_cells[table.block]):
+            r = first + i
+            src_row = int(re.search(r"(\d+)$", source).group(1))
+            self.lay.put(s, f"A{r}", CellSpec(f"{table.row_label} {i + 1}", LABEL))
+            for c in table.columns:
+
+                def resolve(kind, arg, _arg2, r=r, src_row=src_row):
+                    if kind == "in":
+                        return f"Inputs!${in_letters[arg]}${src_row}"
+                    if kind == "col":
+                        return f"{letters[arg]}{r}"
+                    raise KeyError(kind)
+
+                text = render(self.formula(c.native, c.udf), resolve)
+                role = LINK if re.fullmatch(r"=\{in:\w+\}", c.native) else CALC
+                self.lay.put(
+                    s,
+                    f"{letters[c.key]}{r}",
+                    CellSpec(
+                        text, role, c.unit, f"{table.key}.{c.key}", label=f"{c.header}, {table.row_label} {i + 1}"
+                    ),
+                )
+        for c in table.columns:
+            if c.name:
+                self.lay.name(c.name, s, f"{letters[c.key]}{first}:{letters[c.key]}{last}")
+        return last + 1
+
+    def timeline(self, sheet: Sheet) -> None:
+        """Items at the top, then periods across columns (C onwards) and line items down, then the charts."""
+        s = sheet.name
+        self.title(s, "Timeline", "The programme month by month, from the ledger (trade dates).")
+        row, periods = 3, 0
+        for part in sheet.parts:
+            if isinstance(part, Item):
+                self.item(s, row, part)
+                row += 1
+            elif isinstance(part, Timeline):
+                row = self.periods(s, row + 1, part)
+                periods = max(periods, part.periods)
+        self.lay.widths[s] = {"A": 44, "B": 12, **{col(c): 14 for c in range(3, 3 + periods)}}
+        self.lay.freeze[s] = "C1"
+        self.lay.pages[s] = PageSetup(landscape=True)
+
+    def periods(self, s: str, row: int, tl: Timeline) -> int:
+        self.lay.put(s, f"A{row}", CellSpec(tl.title, SECTION))
+        head = row + 1
+        self.lay.put(s, f"A{head}", CellSpec(tl.period_label, HEADER))
+        first_col, last_col = 3, 3 + tl.periods - 1
+        for k in range(tl.periods):
+            self.lay.put(s, f"{col(first_col + k)}{head}", CellSpec(k + 1, HEADER))
+        rows_of: dict[str, int] = {}
+        r = head + 1
+        for part in tl.rows:  # rows first: a line may use a row declared below it
+            if isinstance(part, TimelineRow):
+                rows_of[part.key] = r
+            r += 1
+        r = head + 1
+        for part in tl.rows:
+            if isinstance(part, Section):
+                self.lay.put(s, f"A{r}", CellSpec(part.title, SECTION))
+                r += 1
+                continue
+            self.lay.put(s, f"A{r}", CellSpec(part.label, LABEL))
+            self.lay.put(s, f"B{r}", CellSpec(part.unit.label, UNIT))
+            for k in range(tl.periods):
+                c = col(first_col + k)
+
+                def resolve(kind, arg, _arg2, c=c):
+                    if kind == "col_head":
+                        return f"{c}${head}"
+                    if kind == "row":
+                        return f"{c}{rows_of[arg]}"
+                    if kind == "first":
+                        return f"${col(first_col)}{rows_of[arg]}"
+                    raise KeyError(kind)
+
+                text = render(self.formula(part.native, part.udf), resolve)
+                self.lay.put(
+                    s, f"{c}{r}", CellSpec(text, CALC, part.unit, f"{tl.key}.{part.key}", label=f"{part.label}, {c}{r}")
+                )
+            rng = f"{col(first_col)}{r}:{col(last_col)}{r}"
+            self.part_ranges[f"{tl.key}.{part.key}"] = f"{quote(s)}!{absolute(rng)}"
+            if part.name:
+                self.lay.name(part.name, s, rng)
+            r += 1
+        anchor_row = r + 1
+        for chart in tl.charts:
+            placed = dataclasses.replace(chart, anchor=f"A{anchor_row}")
+            self.lay.charts.append(self.resolve_chart(s, placed))
+            anchor_row += math.ceil(chart.size[1] / 0.53) + 2  # a default row is 0.53 cm
+        return r
+
     def strip(self, s: str, row: int, strip: Strip) -> int:
         self.lay.put(s, f"A{row}", CellSpec(strip.title, SECTION))
         axis_row = row + 1
@@ -538,6 +656,8 @@ class _Builder:
             rows_of[line.key] = (start, r - 1)
             rng = f"{col(first_col)}{start}:{col(last_col)}{r - 1}"
             self.part_ranges[f"{strip.key}.{line.key}"] = f"{quote(s)}!{absolute(rng)}"
+            if line.name:
+                self.lay.name(line.name, s, rng)
         return r
 
     def conversions(self, sheet: Sheet) -> None:
@@ -709,6 +829,7 @@ class _Builder:
             tuple((t, ref(k)) for t, k in chart.secondary),
             title_ref,
             self.plain(chart.title),
+            tuple((t, ref(k)) for t, k in chart.lines),
         )
 
     def xlwings_conf(self) -> None:

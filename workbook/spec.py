@@ -193,6 +193,7 @@ class StripRow:
     udf: str | None = None
     repeat: str | None = None
     udf_array: str | None = None  # the udf flavour's one call across the axis: an array formula over {axis}/{line:…}
+    name: str | None = None  # defined name of the row across the scenario columns
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,53 @@ class Chart:
     y2_title: str = ""
     y_format: str = ""
     x_format: str = ""
+    stacked: bool = False  # bars stacked on one another (a "bar" chart)
+    lines: tuple[tuple[str, str], ...] = ()  # series drawn as lines on the primary axis (over stacked bars)
+    time_unit: str = "days"  # of a date axis: "months" for one point a month (bars a month wide)
+    size: tuple[float, float] = (17.0, 8.5)  # width, height in cm
+
+
+@dataclass(frozen=True)
+class BlockRows:
+    """One row per row of an input block (one per commission tier, say); line items are columns.
+
+    ``{in:Name}`` is the cell of the block's column named ``Name`` in the same row; ``{col:key}`` the cell of
+    column ``key`` in the same row of this table.
+    """
+
+    key: str
+    title: str
+    block: str
+    row_label: str
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """A line item of a timeline: one formula across every period column.
+
+    ``{col_head}`` is the period's number (1, 2, …), ``{row:key}`` the same period of another row and
+    ``{first:key}`` the first period of another row (column-absolute, for running sums).
+    """
+
+    key: str
+    label: str
+    unit: Unit
+    native: str
+    udf: str | None = None
+    name: str | None = None  # defined name of the whole row
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Periods across columns (FAST style), line items down; a chart of some rows below them."""
+
+    key: str
+    title: str
+    periods: int
+    period_label: str
+    rows: tuple  # TimelineRow and Section
+    charts: tuple[Chart, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from model.terms import BIG, FIRST_DATE, LAST_DATE, TERM, TERMS, DealTerms, Natu
 from model.terms import Unit as TermUnit
 from model.terms_file import sources_for
 from workbook.spec import (
+    BlockRows,
     Chart,
     Check,
     Column,
@@ -41,6 +42,8 @@ from workbook.spec import (
     Sheet,
     Strip,
     StripRow,
+    Timeline,
+    TimelineRow,
     Unit,
 )
 
@@ -647,6 +650,338 @@ def _totals() -> tuple:
     )
 
 
+def _analyses() -> tuple:
+    """Dilution waterfall, sources and uses of cash, the most that can be raised before an ownership threshold
+    bites, and commission by tier (the figures of :mod:`model.analyses`)."""
+    fee = native_fee
+    return (
+        Section("Dilution waterfall (shares)"),
+        Item("WfBasic", "Basic shares outstanding", Unit.SHARES, "=SharesOutstanding"),
+        Item("WfSold", "+ Shares sold (Sales Agreement)", Unit.SHARES, "=TotalShares"),
+        Item("WfAgentWarrants", "+ Agent warrants on shares sold", Unit.SHARES, "=WarrantShares"),
+        Item("WfOptions", "+ Options and warrants outstanding", Unit.SHARES, "=OptionsWarrantsOutstanding"),
+        Item(
+            "WfOfferingOptions",
+            "= After offering, options, warrants",
+            Unit.SHARES,
+            "=WfBasic+WfSold+WfAgentWarrants+WfOptions",
+        ),
+        Item(
+            "OfferingOptionsDilutionPct",
+            "New shares so far, % of that count",
+            Unit.PCT,
+            "=(WfOfferingOptions-WfBasic)/WfOfferingOptions",
+            "=DILUTION_PCT(WfOfferingOptions-WfBasic,WfBasic)",
+        ),
+        Item(
+            "WfOtherShares",
+            "+ Other Agreement shares (at price)",
+            Unit.SHARES,
+            "=ROUNDDOWN(OtherGross/SharePrice,0)",
+        ),
+        Item(
+            "WfOtherWarrants",
+            "+ Agent warrants on Other Agreement",
+            Unit.SHARES,
+            "=ROUNDDOWN(WfOtherShares*WarrantCoverage,0)",
+            "=CEO_WARRANT_SHARES(WfOtherShares,WarrantCoverage)",
+        ),
+        Item(
+            "DebentureAvgLowestFactor",
+            "Debenture: lowest bids ÷ share price",
+            Unit.NUMBER,
+            "=INDEX(DebentureLowest,1)/INDEX(ConversionPrices,1)",  # bids are the price × the profile
+        ),
+        Item(
+            "DebentureConversionPriceNow",
+            "Conversion price at the share price",
+            Unit.PRICE,
+            "=IF(DebentureDays>DebentureResetDays,MIN(InitialConversionPrice,"
+            "DebentureResetFactor*SharePrice*DebentureAvgLowestFactor),InitialConversionPrice)",
+        ),
+        Item(
+            "WfDebenture",
+            "+ Debenture conversion shares",
+            Unit.SHARES,
+            "=ROUNDDOWN(DebenturePrincipal/DebentureConversionPriceNow,0)",
+            "=DEBENTURE_CONVERSION_SHARES(DebenturePrincipal,DebentureConversionPriceNow)",
+        ),
+        Item("WfClassB", "+ Class B warrant shares", Unit.SHARES, "=ClassBShares"),
+        Item(
+            "FullyDilutedShares",
+            "= Fully diluted shares",
+            Unit.SHARES,
+            "=WfOfferingOptions+WfOtherShares+WfOtherWarrants+WfDebenture+WfClassB",
+        ),
+        Item(
+            "FullyDilutedPct",
+            "New shares, % of the fully diluted count",
+            Unit.PCT,
+            "=(FullyDilutedShares-WfBasic)/FullyDilutedShares",
+            "=DILUTION_PCT(FullyDilutedShares-WfBasic,WfBasic)",
+        ),
+        Section("Sources and uses of cash"),
+        Item("SuGross", "Gross sales, Sales Agreement", Unit.USD, "=TotalGross"),
+        Item("SuOtherGross", "Gross sales, Other Agreement", Unit.USD, "=OtherGross"),
+        Item("SuSources", "Total sources", Unit.USD, "=SuGross+SuOtherGross"),
+        Item("SuCommission", "Commission, Sales Agreement", Unit.USD, "=TotalCommission"),
+        Item("SuOtherCommission", "Commission, Other Agreement", Unit.USD, "=OtherFee"),
+        Item(
+            "SuExpenses",
+            "Expense reimbursement, per agreement",
+            Unit.USD,
+            "=ExpenseReimbursement+IF(OtherGross>0,ExpenseReimbursement,0)",
+        ),
+        Item(
+            "SuRetainer",
+            "Retainer allocation (each offering)",
+            Unit.USD,
+            "=RetainerAllocation+IF(OtherGross>0,RetainerAllocation,0)",
+        ),
+        Item("SuIssuerExpenses", "Issuer's other offering expenses", Unit.USD, "=IssuerOtherExpenses"),
+        Item(
+            "SuUses", "Total uses", Unit.USD, "=SuCommission+SuOtherCommission+SuExpenses+SuRetainer+SuIssuerExpenses"
+        ),
+        Item("SuNetCash", "Net cash to the issuer", Unit.USD, "=SuSources-SuUses"),
+        Item("SuCashAfter", "Cash after both agreements", Unit.USD, "=Cash+SuNetCash"),
+        Item(
+            "SuRunwayMonths",
+            "Runway after both agreements",
+            Unit.MONTHS,
+            "=MAX(0,SuCashAfter)/MonthlyBurn",
+            "=RUNWAY_MONTHS(MAX(0,SuCashAfter),MonthlyBurn)",
+        ),
+        Section("Other Agreement against the cap (its sales at the share price)"),
+        Item(
+            "OtherWarrantStrike",
+            "Warrant strike (premium × share price)",
+            Unit.PRICE,
+            "=IF(OtherGross>0,ROUND(SharePrice*WarrantPremium,2),0)",
+            "=IF(OtherGross>0,CEO_WARRANT_STRIKE(SharePrice,WarrantPremium),0)",
+        ),
+        Item(
+            "OtherBsmD1",
+            "Black-Scholes d1",
+            Unit.NUMBER,
+            "=IF(AND(OtherWarrantStrike>0,Volatility>0),(LN(SharePrice/OtherWarrantStrike)+(RiskFreeRate-DividendYield"
+            "+Volatility^2/2)*WarrantTermYears)/(Volatility*SQRT(WarrantTermYears)),0)",
+        ),
+        Item("OtherBsmD2", "Black-Scholes d2", Unit.NUMBER, "=OtherBsmD1-Volatility*SQRT(WarrantTermYears)"),
+        Item(
+            "OtherWarrantValue",
+            "Value per warrant (Black-Scholes)",
+            Unit.PRICE,
+            "=IF(OtherWarrantStrike>0,IF(Volatility>0,SharePrice*EXP(-DividendYield*WarrantTermYears)*NORMSDIST(OtherBsmD1)"
+            "-OtherWarrantStrike*EXP(-RiskFreeRate*WarrantTermYears)*NORMSDIST(OtherBsmD2),MAX(0,SharePrice"
+            "*EXP(-DividendYield*WarrantTermYears)-OtherWarrantStrike*EXP(-RiskFreeRate*WarrantTermYears))),0)",
+            "=IF(OtherWarrantStrike>0,CEO_WARRANT_VALUE(SharePrice,OtherWarrantStrike,WarrantTermYears,Volatility,"
+            "RiskFreeRate,DividendYield),0)",
+        ),
+        Item("OtherTotalWarrantValue", "Value of its agent warrants", Unit.USD, "=OtherWarrantValue*WfOtherWarrants"),
+        Item(
+            "OtherCompensation",
+            "Agent's compensation, Other Agreement",
+            Unit.USD,
+            "=OtherFee+OtherTotalWarrantValue+IF(OtherGross>0,ExpenseReimbursement+RetainerAllocation,0)",
+        ),
+        Item("OtherCapAmount", "Cap in dollars", Unit.USD, "=CompensationCap*OtherGross"),
+        Item(
+            "OtherHeadroom",
+            "Headroom under the cap",
+            Unit.USD,
+            "=IF(OtherGross>0,OtherCapAmount-OtherCompensation,0)",
+        ),
+        Section("Maximum raise before a threshold bites (sales at the share price)"),
+        Item(
+            "MaxRaiseNasdaq",
+            "Discount limit: gross (all discounted)",
+            Unit.USD,
+            "=ROUND(NasdaqCapacity*SharePrice,2)",
+        ),
+        Item(
+            "RightsPlanMaxShares",
+            "Rights plan: most shares for one buyer",
+            Unit.SHARES,
+            "=IF(RightsPlanTrigger<1,MAX(0,ROUNDUP(SharesOutstanding*RightsPlanTrigger/(1-RightsPlanTrigger),0)-1),0)",
+        ),
+        Item("MaxRaiseRightsPlan", "Rights plan: gross", Unit.USD, "=ROUND(RightsPlanMaxShares*SharePrice,2)"),
+        Item(
+            "DgclMaxShares",
+            "DGCL §203: most shares for one buyer",
+            Unit.SHARES,
+            "=IF(DgclInterestedHolder<1,MAX(0,ROUNDUP(SharesOutstanding*DgclInterestedHolder/(1-DgclInterestedHolder),0)"
+            "-1),0)",
+        ),
+        Item("MaxRaiseDgcl", "DGCL §203: gross", Unit.USD, "=ROUND(DgclMaxShares*SharePrice,2)"),
+        BlockRows(
+            "Tiers",
+            "Commission by tier (gross sales to date)",
+            "Schedule",
+            "Tier",
+            (
+                Column("from", "From", Unit.USD, "={in:ScheduleFrom}"),
+                Column("to", "To", Unit.USD, "={in:ScheduleTo}"),
+                Column("rate", "Rate", Unit.RATE, "={in:ScheduleRate}"),
+                Column(
+                    "gross", "Gross in tier", Unit.USD, "=MAX(0,MIN(TotalGross,{col:to})-{col:from})", name="TierGross"
+                ),
+                Column(
+                    "commission",
+                    "Commission in tier",
+                    Unit.USD,
+                    "=ROUND(" + fee("MIN(TotalGross,{col:to})") + "-" + fee("MIN(TotalGross,{col:from})") + ",2)",
+                    "=ROUND(CEO_FEE(MIN(TotalGross,{col:to}),Schedule)-CEO_FEE(MIN(TotalGross,{col:from}),Schedule),2)",
+                    name="TierCommission",
+                ),
+            ),
+        ),
+        Item("TierCommissionTotal", "Commission, sum of tiers", Unit.USD, "=SUM(TierCommission)"),
+    )
+
+
+TIMELINE_MONTHS = 12  # months across the Timeline sheet, from the month of the first placement
+
+
+def _in_month(column: str) -> str:
+    """Sum of a ledger column over the placements traded in this column's month."""
+    return f"SUMPRODUCT((LedgerDates>={{row:start}})*(LedgerDates<={{row:end}})*{column})"
+
+
+def _timeline() -> tuple:
+    comp = "Agent's compensation to date against the cap"
+    return (
+        Item(
+            "TimelineStart",
+            "First month of the timeline",
+            Unit.DATE,
+            "=DATE(YEAR(IF(PlacementCount>0,FirstTradeDate,SharePriceDate)),MONTH(IF(PlacementCount>0,FirstTradeDate,"
+            "SharePriceDate)),1)",
+        ),
+        Item(
+            "TimelineLeftOut",
+            "Placements after the last month",
+            Unit.COUNT,
+            "=PlacementCount-SUM(TimelinePlacements)",
+        ),
+        Timeline(
+            "Timeline",
+            "Programme by month (trade dates)",
+            TIMELINE_MONTHS,
+            "Month",
+            (
+                TimelineRow(
+                    "start",
+                    "Month start",
+                    Unit.DATE,
+                    "=DATE(YEAR(TimelineStart),MONTH(TimelineStart)+{col_head}-1,1)",
+                    name="TimelineMonths",
+                ),
+                TimelineRow(
+                    "end", "Month end", Unit.DATE, "=DATE(YEAR(TimelineStart),MONTH(TimelineStart)+{col_head},1)-1"
+                ),
+                Section("Sales"),
+                TimelineRow(
+                    "placements", "Placements", Unit.COUNT, "=" + _in_month("LedgerActive"), name="TimelinePlacements"
+                ),
+                TimelineRow(
+                    "shares", "Shares sold", Unit.SHARES, "=" + _in_month("LedgerShares"), name="TimelineShares"
+                ),
+                TimelineRow("gross", "Gross sales", Unit.USD, "=" + _in_month("LedgerGross"), name="TimelineGross"),
+                TimelineRow(
+                    "commission",
+                    "Commission",
+                    Unit.USD,
+                    "=" + _in_month("LedgerCommission"),
+                    name="TimelineCommission",
+                ),
+                TimelineRow("net", "Net proceeds", Unit.USD, "={row:gross}-{row:commission}", name="TimelineNet"),
+                TimelineRow("cum_net", "Net proceeds to date", Unit.USD, "=SUM({first:net}:{row:net})"),
+                TimelineRow(
+                    "adv",
+                    "Shares sold, % of the month's volume",
+                    Unit.PCT,
+                    "=IF(AverageDailyVolume>0,{row:shares}/(AverageDailyVolume*NETWORKDAYS({row:start},{row:end},"
+                    "Holidays)),0)",
+                    name="TimelineVolumePct",
+                ),
+                Section("Cash"),
+                TimelineRow(
+                    "cash",
+                    "Cash at month end (after burn)",
+                    Unit.USD,
+                    "=Cash+{row:cum_net}-MonthlyBurn*{col_head}",
+                    name="TimelineCash",
+                ),
+                TimelineRow(
+                    "runway",
+                    "Runway",
+                    Unit.MONTHS,
+                    "=MAX(0,{row:cash})/MonthlyBurn",
+                    "=RUNWAY_MONTHS(MAX(0,{row:cash}),MonthlyBurn)",
+                ),
+                Section(comp),
+                TimelineRow(
+                    "fees", "Commission", Unit.USD, "=SUM({first:commission}:{row:commission})", name="TimelineFees"
+                ),
+                TimelineRow(
+                    "warrants",
+                    "Warrants (value per warrant × warrants to date)",
+                    Unit.USD,
+                    "=WarrantValue*SUM({first:warrant_shares}:{row:warrant_shares})",
+                    name="TimelineWarrantValue",
+                ),
+                TimelineRow("expenses", "Expenses", Unit.USD, "=ExpenseReimbursement", name="TimelineExpenses"),
+                TimelineRow(
+                    "retainer", "Retainer allocation", Unit.USD, "=RetainerAllocation", name="TimelineRetainer"
+                ),
+                TimelineRow(
+                    "total",
+                    "Total compensation",
+                    Unit.USD,
+                    "={row:fees}+{row:warrants}+{row:expenses}+{row:retainer}",
+                    name="TimelineCompensation",
+                ),
+                TimelineRow(
+                    "cap",
+                    "Compensation cap",
+                    Unit.USD,
+                    "=CompensationCap*SUM({first:gross}:{row:gross})",
+                    name="TimelineCap",
+                ),
+                TimelineRow("headroom", "Headroom under the cap", Unit.USD, "={row:cap}-{row:total}"),
+                TimelineRow(
+                    "warrant_shares",
+                    "Agent warrant shares in the month",
+                    Unit.SHARES,
+                    "=" + _in_month("LedgerWarrantShares"),
+                ),
+            ),
+            (
+                Chart(
+                    comp,
+                    "bar",
+                    "",
+                    (
+                        ("Commission", "Timeline.fees"),
+                        ("Warrants", "Timeline.warrants"),
+                        ("Expenses", "Timeline.expenses"),
+                        ("Retainer allocation", "Timeline.retainer"),
+                    ),
+                    "Timeline.start",
+                    "Dollars",
+                    "Month",
+                    y_format='"$"#,##0',
+                    x_format="mmm yyyy",
+                    stacked=True,
+                    lines=(("Compensation cap", "Timeline.cap"),),
+                    time_unit="months",
+                    size=(30.0, 10.0),
+                ),
+            ),
+        ),
+    )
+
+
 def _fee_curve() -> Strip:
     return Strip(
         key="FeeCurve",
@@ -686,7 +1021,13 @@ def _debentures() -> tuple:
             rows=(
                 StripRow("bid", "Closing bid", Unit.PRICE, "={col_head}*{repeat}", repeat="BidProfile"),
                 StripRow("ranked", "Averaged bid", Unit.PRICE, "=SMALL({rows:bid},{repeat})", repeat="LowestRanks"),
-                StripRow("lowest", "Average of the lowest bids", Unit.PRICE, "=AVERAGE({rows:ranked})"),
+                StripRow(
+                    "lowest",
+                    "Average of the lowest bids",
+                    Unit.PRICE,
+                    "=AVERAGE({rows:ranked})",
+                    name="DebentureLowest",
+                ),
                 StripRow(
                     "price",
                     Label(
@@ -841,7 +1182,20 @@ OUTPUTS = (
         "OutCompensationHeadroom", Label("Headroom under the {CompensationCap:%} cap"), "CompensationHeadroom", Unit.USD
     ),
     Output("OutDilutionPct", "Dilution from shares sold", "DilutionPct", Unit.PCT),
-    Output("OutFullDilutionPct", "Dilution, all options and warrants", "FullDilutionPct", Unit.PCT),
+    Output(
+        "OutFullDilutionPct",
+        "Dilution: offering + options, warrants",
+        "OfferingOptionsDilutionPct",
+        Unit.PCT,
+    ),
+    Output("OutFullyDilutedPct", "Fully diluted: new shares, %", "FullyDilutedPct", Unit.PCT),
+    Output("OutNetCash", "Net cash to issuer, both agreements", "SuNetCash", Unit.USD),
+    Output(
+        "OutOtherHeadroom",
+        Label("Other Agreement: headroom under the {CompensationCap:%} cap"),
+        "OtherHeadroom",
+        Unit.USD,
+    ),
     Output("OutNasdaqCapacity", Label("Discount issuance capacity ({NasdaqLimit:%})"), "NasdaqCapacity", Unit.SHARES),
     Output("OutDiscountShares", "Shares sold below the minimum price", "DiscountShares", Unit.SHARES),
     Output("OutAgentOwnership", "Agent's ownership after exercise", "AgentOwnership", Unit.PCT),
@@ -968,6 +1322,10 @@ def template(
                         ("Inputs", "The deal's terms: single inputs with unit, Min/Max and source; tables of inputs"),
                         ("Placements", "The placement schedule: trade date, shares and price of each sale"),
                         ("Calculations", "Placement ledger, programme totals and the commission curve"),
+                        (
+                            "Timeline",
+                            "The programme month by month: sales, proceeds, cash, runway; compensation vs cap",
+                        ),
                         ("Conversions", "Debenture conversion and called-warrant exercise across share prices"),
                         ("Scenarios", "Shares issued, dilution and net proceeds by share price and programme size"),
                         ("Outputs", "Key figures and charts"),
@@ -1002,7 +1360,8 @@ def template(
             ),
             "FFF2CC",
         ),
-        Sheet("Calculations", "Calculations", (_ledger(ledger_rows), *_totals(), _fee_curve())),
+        Sheet("Calculations", "Calculations", (_ledger(ledger_rows), *_totals(), *_analyses(), _fee_curve())),
+        Sheet("Timeline", "Timeline", _timeline()),
         Sheet("Conversions", "Conversions", _debentures()),
         Sheet("Scenarios", "Scenarios", (_scenarios(),)),
         Sheet("Outputs", "Outputs", (OUTPUTS, COMPENSATION_CHART, CHARTS), "C6E0B4"),
