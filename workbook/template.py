@@ -727,13 +727,18 @@ def _rule(condition: str) -> str:
     return f"=IF({condition},1,0)"
 
 
+def _judged(condition: str) -> str:
+    """A check on calculated line items: "" (not judged) while they show an error, which CheckErrors names."""
+    return f'IF(ISERROR({condition}),"",IF({condition},1,0))'
+
+
 def _result(condition: str) -> str:
-    """A check of the deal's results: evaluated only once every input rule holds, else "" (not evaluated).
+    """A check of the deal's results: judged only once every input rule holds, else "" (not judged).
 
     With a broken input rule the udf flavour's functions refuse the calculation (an error value) while the
     native flavour computes something from the same inputs; neither is a result to judge, so neither
     flavour judges it and the failing input rule is the reason shown."""
-    return f'=IF(SUM(InputRules)>0,"",IF({condition},1,0))'
+    return f'=IF(SUM(InputRules)>0,"",{_judged(condition)})'
 
 
 def _schedule_contiguous(tiers: int) -> str:
@@ -747,7 +752,11 @@ def _schedule_contiguous(tiers: int) -> str:
     return _rule(f"{starts}+{follows}+SUMPRODUCT({empty_before}*{filled_after})>0")
 
 
-PLACEMENT_TEXT = 'COUNTIF(LedgerDates,"?*")+COUNTIF(LedgerShares,"?*")+COUNTIF(LedgerPrices,"?*")'
+# cells of the ledger that are not numbers (it copies an empty placement cell as 0): text typed in the
+# Placements table. (COUNTIF(range,"?*") would be shorter, but LibreOffice's wildcards match numbers too.)
+PLACEMENT_TEXT = (
+    "ROWS(LedgerDates)-COUNT(LedgerDates)+ROWS(LedgerShares)-COUNT(LedgerShares)+ROWS(LedgerPrices)-COUNT(LedgerPrices)"
+)
 
 
 def checks(tiers: int) -> tuple:
@@ -802,12 +811,12 @@ def checks(tiers: int) -> tuple:
             Check(
                 "CheckProgrammeMax",
                 "Cumulative gross within the programme maximum",
-                f'=IF({PLACEMENT_TEXT}>0,"",IF(TotalGross>ProgrammeMaximum,1,0))',
+                "=" + _judged("TotalGross>ProgrammeMaximum"),
             ),
             Check(
                 "CheckScenarioGross",
                 "Scenario sizes and chart gross amounts within the programme maximum",
-                _rule("MAX(ScenarioSizes,ChartGross)>ProgrammeMaximum"),
+                "=" + _judged("MAX(ScenarioSizes,ChartGross)>ProgrammeMaximum"),
             ),
             Check("CheckOtherMaximum", "Other Agreement gross within its maximum", _rule("OtherGross>OtherMaximum")),
             Check(
