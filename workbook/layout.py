@@ -621,6 +621,8 @@ class _Builder:
             kind, name, expr = m.group(1), m.group(2), m.group(3)
             if kind == "area":
                 return area(name)
+            if kind == "first":
+                return cells(name)[0]
             if kind == "after":
                 return span(cells(name)[1:])
             if kind == "before":
@@ -716,7 +718,7 @@ def _cell_flag(cell: str, low: str, high: str, whole: bool) -> str:
     return f"IF(ISNUMBER({cell}),IF(AND({','.join(conds)}),0,1),1)"
 
 
-_CHECK_PLACEHOLDER = re.compile(r"\{(area|after|before|each):(\w+)(?::([^{}]*))?\}")
+_CHECK_PLACEHOLDER = re.compile(r"\{(area|first|after|before|each):(\w+)(?::([^{}]*))?\}")
 
 
 def _position(cell: str) -> tuple[str, int]:

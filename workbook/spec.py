@@ -204,7 +204,8 @@ class Check:
 
     A check's formula may use placeholders the layout resolves against defined names (for rules that need
     a range shifted by a row, or a test per cell that Gnumeric does not iterate over a range):
-    ``{after:Name}`` the range of Name without its first cell, ``{before:Name}`` without its last cell,
+    ``{first:Name}`` its first cell (Gnumeric's INDEX refuses a one-cell range), ``{after:Name}`` the range of
+    Name without its first cell, ``{before:Name}`` without its last cell,
     ``{each:Name:EXPR}`` EXPR once per cell of Name (``@`` standing for the cell), joined with ``+``;
     ``{area:Sheet}`` the smallest range holding every formula of Sheet.
     """

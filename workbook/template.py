@@ -743,7 +743,7 @@ def _result(condition: str) -> str:
 
 def _schedule_contiguous(tiers: int) -> str:
     """First From 0 (and present), each From the previous To, no empty row between tiers: as Schedule.from_rows."""
-    starts = '(INDEX(ScheduleFrom,1)="")+(INDEX(ScheduleFrom,1)<>0)'
+    starts = '({first:ScheduleFrom}="")+({first:ScheduleFrom}<>0)'
     if tiers < 2:
         return _rule(f"{starts}>0")
     follows = 'SUMPRODUCT(({after:ScheduleFrom}<>"")*({after:ScheduleFrom}<>{before:ScheduleTo}))'
