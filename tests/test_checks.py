@@ -394,3 +394,34 @@ def test_checks_name_an_error_no_rule_explains(built, tmp_path):
     values = _checks_of(compute(path), built["native"].layout.names)
     assert failing(values) == {"CheckErrors"}
     assert values["ChecksTotal"] == 1
+
+
+# -- a one-tier schedule (the modern single-rate deal) ----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def modern_engines(tmp_path_factory):
+    from model.terms_file import load
+    from workbook.placements_file import read_placements
+
+    terms = load(ROOT / "examples" / "modern-atm.toml").terms
+    placements = read_placements(ROOT / "examples" / "modern-atm-placements.csv", terms)
+    out = tmp_path_factory.mktemp("modern")
+    return {f: Recalc(build(out, f, terms=terms, placements=placements, engine="formulas")) for f in FLAVOURS}, terms
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        ([], set()),
+        ([("ScheduleFrom", 0, 1_000)], {"CheckScheduleContiguous"}),
+        ([("ScheduleFrom", 0, None)], {"CheckScheduleContiguous", "CheckInputs"}),
+        ([("OtherGross", 0, 1.0)], {"CheckOtherMaximum"}),  # the modern deal has no Other Agreement: maximum 0
+    ],
+)
+def test_one_tier_schedule_fails_the_same_named_checks(modern_engines, edits, expected):
+    engines, terms = modern_engines
+    assert len(terms.schedule.tiers) == 1 and terms.other_maximum == 0
+    assert assert_same_named_failures(engines, _changes(engines["udf"].names, edits)) == expected
