@@ -990,7 +990,7 @@ class _Validator:
                 if spec.role != CHECK or spec.name == "ChecksTotal":
                     continue
                 value = values.get((self.actual.get(tsheet, tsheet), self.loc(tsheet, cref)))
-                if value in (0, None):
+                if value in (0, None, ""):  # "" = not judged (a broken input rule is the reason)
                     continue
                 if spec.line and spec.line.startswith("InputFlag."):
                     flags.append(f"{(spec.label or cref).removeprefix('Input validity: ')} ({tsheet}!{cref})")
