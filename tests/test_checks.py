@@ -33,6 +33,7 @@ import model
 from model.deals.prospectus_2001 import PLACEMENTS
 from workbook.generate import build
 from workbook.recalc import compute, register_functions
+from workbook.template import NOT_JUDGED
 
 FLAVOURS = ("udf", "native")
 TERMS = model.PROSPECTUS
@@ -102,8 +103,8 @@ def assert_same_named_failures(engines, changes: dict[str, object]) -> set[str]:
     """Recalculate both flavours with ``changes``; both name the same failing checks and the same total."""
     got = {flavour: engines[flavour].checks(changes) for flavour in FLAVOURS}
     for flavour, values in got.items():
-        shown = {name: v for name, v in values.items() if v not in (0, 1, "") and name != "ChecksTotal"}
-        assert shown == {}, f"{flavour}: checks must show 0, 1 or blank, not {shown}"
+        shown = {name: v for name, v in values.items() if v not in (0, 1, NOT_JUDGED) and name != "ChecksTotal"}
+        assert shown == {}, f"{flavour}: checks must show 0, 1 or n/a, not {shown}"
         assert values["ChecksTotal"] == len(failing(values)), flavour
     assert failing(got["udf"]) == failing(got["native"]), changes
     assert got["udf"]["ChecksTotal"] == got["native"]["ChecksTotal"]
@@ -300,7 +301,7 @@ def assert_passes_without_errors(values: dict, names: dict[str, str], engine: st
     errors = {k: v for k, v in values.items() if isinstance(v, str) and v.startswith(("#", "Err:"))}
     assert errors == {}, engine
     shown = {name: _named(values, names, name) for name in check_names(names)}
-    assert shown == dict.fromkeys(shown, 0), engine  # judged (0), not blank
+    assert shown == dict.fromkeys(shown, 0), engine  # judged (0), not n/a
     assert _named(values, names, "ChecksTotal") == 0, engine
 
 
@@ -369,7 +370,7 @@ def test_broken_inputs_fail_the_same_named_checks_in_libreoffice(built, tmp_path
     theirs = _checks_of(engine_compute(path, "libreoffice"), names)
     assert failing(theirs) == SEVERAL_FAIL
     assert theirs["ChecksTotal"] == len(SEVERAL_FAIL)
-    assert {v for k, v in theirs.items() if k != "ChecksTotal"} <= {0, 1, ""}
+    assert {v for k, v in theirs.items() if k != "ChecksTotal"} <= {0, 1, NOT_JUDGED}
 
 
 def test_broken_inputs_fail_the_same_named_checks_in_gnumeric(built, tmp_path):
@@ -381,7 +382,7 @@ def test_broken_inputs_fail_the_same_named_checks_in_gnumeric(built, tmp_path):
     theirs = _checks_of(cached_values(out), built["native"].layout.names)
     assert failing(theirs) == SEVERAL_FAIL
     assert theirs["ChecksTotal"] == len(SEVERAL_FAIL)
-    assert {v for k, v in theirs.items() if k != "ChecksTotal"} <= {0, 1, "", None}
+    assert {v for k, v in theirs.items() if k != "ChecksTotal"} <= {0, 1, NOT_JUDGED}
 
 
 def test_checks_name_an_error_no_rule_explains(built, tmp_path):

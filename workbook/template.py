@@ -722,23 +722,26 @@ def _scenarios() -> Grid:
     )
 
 
+NOT_JUDGED = "n/a"  # what a check shows when it cannot be judged (SUM, and so ChecksTotal, ignores text)
+
+
 def _rule(condition: str) -> str:
     """A check that is 1 when ``condition`` holds, written in built-in functions only (the same in both flavours)."""
     return f"=IF({condition},1,0)"
 
 
 def _judged(condition: str) -> str:
-    """A check on calculated line items: "" (not judged) while they show an error, which CheckErrors names."""
-    return f'IF(ISERROR({condition}),"",IF({condition},1,0))'
+    """A check on calculated line items: not judged (n/a) while they show an error, which CheckErrors names."""
+    return f'IF(ISERROR({condition}),"{NOT_JUDGED}",IF({condition},1,0))'
 
 
 def _result(condition: str) -> str:
-    """A check of the deal's results: judged only once every input rule holds, else "" (not judged).
+    """A check of the deal's results: judged only once every input rule holds, else n/a (not judged).
 
     With a broken input rule the udf flavour's functions refuse the calculation (an error value) while the
     native flavour computes something from the same inputs; neither is a result to judge, so neither
     flavour judges it and the failing input rule is the reason shown."""
-    return f'=IF(SUM(InputRules)>0,"",{_judged(condition)})'
+    return f'=IF(SUM(InputRules)>0,"{NOT_JUDGED}",{_judged(condition)})'
 
 
 def _schedule_contiguous(tiers: int) -> str:
@@ -828,7 +831,7 @@ def checks(tiers: int) -> tuple:
     )
     results = CheckGroup(
         "ResultChecks",
-        "The deal's rules (judged once every input rule above holds; blank = not judged)",
+        "The deal's rules (judged once every input rule above holds; n/a = not judged)",
         (
             Check(
                 "CheckLedger",
@@ -871,7 +874,8 @@ def checks(tiers: int) -> tuple:
     errors = Check(
         "CheckErrors",
         "No calculation shows an error value that no check above explains",
-        '=IF(SUM(InputRules,CheckCash)>0,"",IF(ISERROR(SUM({area:Calculations},{area:Conversions},{area:Scenarios})),1,0))',
+        f'=IF(SUM(InputRules,CheckCash)>0,"{NOT_JUDGED}",'
+        "IF(ISERROR(SUM({area:Calculations},{area:Conversions},{area:Scenarios})),1,0))",
     )
     return (rules, results, errors)
 
