@@ -12,7 +12,7 @@ from openpyxl.chart.axis import DateAxis, TextAxis
 from openpyxl.chart.data_source import StrData, StrRef, StrVal
 from openpyxl.chart.text import Text
 from openpyxl.chart.title import Title
-from openpyxl.formatting.rule import CellIsRule, Rule
+from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
@@ -99,8 +99,9 @@ def write_workbook(lay: L.Layout, path) -> None:
         wb[sheet].add_table(table)
     checks = wb["Checks"]
     last = checks.max_row
-    checks.conditional_formatting.add(f"B4:B{last}", CellIsRule(operator="greaterThan", formula=["0"], fill=BAD_FILL))
-    checks.conditional_formatting.add(f"B4:B{last}", CellIsRule(operator="equal", formula=["0"], fill=GOOD_FILL))
+    # numbers only: a check not evaluated shows "" (text compares above every number) and headings are blank
+    for test, fill in (("B4>0", BAD_FILL), ("B4=0", GOOD_FILL)):
+        checks.conditional_formatting.add(f"B4:B{last}", FormulaRule(formula=[f"AND(ISNUMBER(B4),{test})"], fill=fill))
     extents: dict[str, list[tuple[int, int]]] = {}
     for sheet, ref, formula in lay.blank_when:
         hidden = DifferentialStyle(numFmt=NumberFormat(numFmtId=HIDDEN_FORMAT_ID, formatCode=";;;"))

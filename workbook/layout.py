@@ -20,6 +20,7 @@ from workbook import labels
 from workbook.spec import (
     BlockRows,
     Chart,
+    CheckGroup,
     Contents,
     Input,
     InputBlock,
@@ -752,13 +753,22 @@ class _Builder:
         for i, text in enumerate(("Check", "Result", "")):
             self.lay.put(s, f"{col(i + 1)}3", CellSpec(text, HEADER))
         row = 4
-        for check in sheet.parts:
-            self.lay.put(s, f"A{row}", self.text(check.label, LABEL))
-            self.lay.put(
-                s, f"B{row}", CellSpec(check.formula, CHECK, Unit.FLAG, check.name, check.name, self.plain(check.label))
-            )
-            self.lay.name(check.name, s, f"B{row}")
-            row += 1
+        for part in sheet.parts:
+            group = part if isinstance(part, CheckGroup) else None
+            if group is not None:
+                self.lay.put(s, f"A{row}", CellSpec(group.title, SECTION))
+                row += 1
+            first = row
+            for check in group.checks if group else (part,):
+                text = self.check_formula(check.formula)
+                self.lay.put(s, f"A{row}", self.text(check.label, LABEL))
+                self.lay.put(
+                    s, f"B{row}", CellSpec(text, CHECK, Unit.FLAG, check.name, check.name, self.plain(check.label))
+                )
+                self.lay.name(check.name, s, f"B{row}")
+                row += 1
+            if group is not None:
+                self.lay.name(group.name, s, f"B{first}:B{row - 1}")
         self.lay.put(s, f"A{row}", CellSpec("Total (0 = all checks pass)", SECTION))
         self.lay.put(
             s,
@@ -780,6 +790,46 @@ class _Builder:
         self.lay.name("InputFlags", s, f"B{first}:B{first + len(self.flag_rows) - 1}")
         self.lay.widths[s] = {"A": 62, "B": 10}
         self.lay.pages[s] = PageSetup(landscape=False, title_rows="3:3")
+
+    def check_formula(self, formula: str) -> str:
+        """A check's formula with its placeholders (see :class:`workbook.spec.Check`) resolved."""
+
+        def cells(name: str) -> list[str]:
+            ref = self.lay.names[name]
+            if ":" not in ref:
+                return [ref]
+            sheet, rng = ref.rsplit("!", 1)
+            first, last = rng.replace("$", "").split(":")
+            c1, r1 = _position(first)
+            c2, r2 = _position(last)
+            if c1 != c2:
+                raise ValueError(f"check placeholder: {name} is not one column")
+            return [f"{sheet}!${c1}${r}" for r in range(r1, r2 + 1)]
+
+        def span(refs: list[str]) -> str:
+            if not refs:
+                raise ValueError("check placeholder: a range of one cell has nothing before or after it")
+            return refs[0] if len(refs) == 1 else f"{refs[0]}:{refs[-1].rsplit('!', 1)[1]}"
+
+        def area(sheet: str) -> str:
+            refs = [_position(ref) for ref, spec in self.lay.cells[sheet].items() if spec.role in FORMULA_ROLES]
+            if not refs:
+                raise ValueError(f"check placeholder: {sheet} has no formulas")
+            columns = sorted({c for c, _ in refs}, key=lambda c: (len(c), c))
+            rows = [r for _, r in refs]
+            return f"{quote(sheet)}!{absolute(f'{columns[0]}{min(rows)}:{columns[-1]}{max(rows)}')}"
+
+        def resolve(m: re.Match) -> str:
+            kind, name = m.group(1), m.group(2)
+            if kind == "area":
+                return area(name)
+            if kind == "first":
+                return cells(name)[0]
+            if kind == "after":
+                return span(cells(name)[1:])
+            return span(cells(name)[:-1])  # before
+
+        return _CHECK_PLACEHOLDER.sub(resolve, formula)
 
     def outputs(self, sheet: Sheet) -> None:
         s = sheet.name
@@ -882,6 +932,14 @@ def _flag(target: str, low: str, high: str, kind: Kind, *, single: bool) -> str:
 def _cell_flag(cell: str, low: str, high: str, whole: bool) -> str:
     conds = [f"{cell}>={low}", f"{cell}<={high}"] + ([f"{cell}=INT({cell})"] if whole else [])
     return f"IF(ISNUMBER({cell}),IF(AND({','.join(conds)}),0,1),1)"
+
+
+_CHECK_PLACEHOLDER = re.compile(r"\{(area|first|after|before):(\w+)\}")
+
+
+def _position(cell: str) -> tuple[str, int]:
+    column = cell.rstrip("0123456789")
+    return column, int(cell[len(column) :])
 
 
 def _cells(target: str) -> list[str]:

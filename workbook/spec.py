@@ -235,11 +235,26 @@ class Grid:
 
 @dataclass(frozen=True)
 class Check:
-    """A 0/1 check: 1 when the rule is broken."""
+    """A 0/1 check: 1 when the rule is broken.
+
+    A check's formula may use placeholders the layout resolves against defined names (for rules that need
+    a range shifted by a row): ``{first:Name}`` its first cell (Gnumeric's INDEX refuses a one-cell range),
+    ``{after:Name}`` the range of Name without its first cell, ``{before:Name}`` without its last cell;
+    ``{area:Sheet}`` the smallest range holding every formula of Sheet.
+    """
 
     name: str
     label: Text
     formula: str
+
+
+@dataclass(frozen=True)
+class CheckGroup:
+    """Checks under a heading on the Checks sheet; ``name`` names the range of their results."""
+
+    name: str
+    title: str
+    checks: tuple[Check, ...]
 
 
 @dataclass(frozen=True)

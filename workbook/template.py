@@ -25,6 +25,7 @@ from workbook.spec import (
     BlockRows,
     Chart,
     Check,
+    CheckGroup,
     Column,
     Contents,
     Grid,
@@ -347,6 +348,13 @@ def _ledger(rows: int) -> RowTable:
                 "=IF(OR({col:filled}=0,{col:filled}=COLUMNS(Placements)),0,1)",
                 name="LedgerIncomplete",
             ),
+            Column(
+                "fractional",
+                "Fractional shares",
+                Unit.FLAG,
+                "=IF(ISNUMBER({col:shares}),IF({col:shares}<>INT({col:shares}),1,0),0)",
+                name="LedgerFractional",
+            ),
             Column("gross", "Gross", Unit.USD, "=ROUND({col:shares}*{col:price},2)", name="LedgerGross"),
             Column(
                 "cumulative", "Cumulative gross", Unit.USD, "=SUM({first:gross}:{col:gross})", name="LedgerCumulative"
@@ -635,8 +643,9 @@ def _totals() -> tuple:
             "LockupEnds",
             Label("Lock-up ends ({LockupTradingDays:0} trading days after the last settlement)"),
             Unit.DATE,
+            # WORKDAY in both flavours: CEO_SETTLEMENT_DATE counts a settlement cycle (at most 10 days) and would
+            # refuse a longer lock-up that the native flavour computes
             "=IF(PlacementCount>0,WORKDAY(MAX(LedgerSettlement),LockupTradingDays,Holidays),0)",
-            "=IF(PlacementCount>0,CEO_SETTLEMENT_DATE(MAX(LedgerSettlement),Holidays,LockupTradingDays),0)",
         ),
         Section("Cash"),
         Item("CashAfterOffering", "Cash after offering", Unit.USD, "=Cash+NetProceeds-IssuerOtherExpenses"),
@@ -1112,60 +1121,177 @@ def _scenarios() -> Grid:
     )
 
 
-CHECKS = (
-    Check(
-        "CheckLedger",
-        "Ledger commissions add up to the commission on the total",
-        "=IFERROR(IF(ABS(LedgerCommissionTotal-TotalCommission)>EqualityTolerance,1,0),1)",
-    ),
-    Check(
-        "CheckProgrammeMax",
-        "Cumulative gross within the programme maximum",
-        "=IFERROR(IF(TotalGross>ProgrammeMaximum,1,0),1)",
-    ),
-    Check(
-        "CheckCap",
-        Label("Compensation within the {CompensationCap:%} cap"),
-        "=IFERROR(IF(CompensationHeadroom<0,1,0),1)",
-    ),
-    Check(
-        "CheckNasdaq",
-        Label("Shares sold below the minimum price within the {NasdaqLimit:%} limit"),
-        "=IFERROR(IF(DiscountShares>NasdaqCapacity,1,0),1)",
-    ),
-    Check(
-        "CheckRightsPlan",
-        Label("Voting-agreement holders below the {RightsPlanTrigger:%} rights plan trigger"),
-        "=IFERROR(IF(VotingHoldersOwnership>=RightsPlanTrigger,1,0),1)",
-    ),
-    Check(
-        "CheckAgentOwnership",
-        Label("Agent below the {DgclInterestedHolder:%} DGCL §203 interested-stockholder threshold"),
-        "=IFERROR(IF(AgentOwnership>=DgclInterestedHolder,1,0),1)",
-    ),
-    Check(
-        "CheckMinimumBid",
-        "Share price at or above the listing's minimum bid",
-        "=IFERROR(IF(SharePrice<NasdaqMinimumBid,1,0),1)",
-    ),
-    Check(
-        "CheckRetainer",
-        "Retainer allocated within the retainer and deposit",
-        "=IFERROR(IF(RetainerAllocation>AdvisoryRetainer+AdvisoryDeposit+EqualityTolerance,1,0),1)",
-    ),
-    Check("CheckPlacementRows", "Every placement row complete", "=IFERROR(IF(SUM(LedgerIncomplete)>0,1,0),1)"),
-    Check(
-        "CheckPlacementsInLedger",
-        "Every placement of the table within the ledger (refresh to lengthen it)",
-        "=IFERROR(IF(COUNT(PlacementDates,PlacementShares,PlacementPrices)>SUM(LedgerFilled),1,0),1)",
-    ),
-    Check(
-        "CheckPlacementsBelow",
-        "Nothing typed below the Placements table (insert rows inside it)",
-        "=IFERROR(IF(COUNTA(PlacementsBelow)>0,1,0),1)",
-    ),
-    Check("CheckInputs", "Inputs valid", "=IFERROR(IF(SUM(InputFlags)>0,1,0),1)"),
+NOT_JUDGED = "n/a"  # what a check shows when it cannot be judged (SUM, and so ChecksTotal, ignores text)
+
+
+def _rule(condition: str) -> str:
+    """A check that is 1 when ``condition`` holds, written in built-in functions only (the same in both flavours)."""
+    return f"=IF({condition},1,0)"
+
+
+def _judged(condition: str) -> str:
+    """A check on calculated line items: not judged (n/a) while they show an error, which CheckErrors names."""
+    return f'IF(ISERROR({condition}),"{NOT_JUDGED}",IF({condition},1,0))'
+
+
+def _result(condition: str) -> str:
+    """A check of the deal's results: judged only once every input rule holds, else n/a (not judged).
+
+    With a broken input rule the udf flavour's functions refuse the calculation (an error value) while the
+    native flavour computes something from the same inputs; neither is a result to judge, so neither
+    flavour judges it and the failing input rule is the reason shown."""
+    return f'=IF(SUM(InputRules)>0,"{NOT_JUDGED}",{_judged(condition)})'
+
+
+def _schedule_contiguous(tiers: int) -> str:
+    """First From 0 (and present), each From the previous To, no empty row between tiers: as Schedule.from_rows."""
+    starts = '({first:ScheduleFrom}="")+({first:ScheduleFrom}<>0)'
+    if tiers < 2:
+        return _rule(f"{starts}>0")
+    follows = 'SUMPRODUCT(({after:ScheduleFrom}<>"")*({after:ScheduleFrom}<>{before:ScheduleTo}))'
+    empty_before = '({before:ScheduleFrom}="")*({before:ScheduleTo}="")*({before:ScheduleRate}="")'
+    filled_after = '((({after:ScheduleFrom}<>"")+({after:ScheduleTo}<>"")+({after:ScheduleRate}<>""))>0)'
+    return _rule(f"{starts}+{follows}+SUMPRODUCT({empty_before}*{filled_after})>0")
+
+
+# cells of the ledger that are not numbers (it copies an empty placement cell as 0): text typed in the
+# Placements table. (COUNTIF(range,"?*") would be shorter, but LibreOffice's wildcards match numbers too.)
+PLACEMENT_TEXT = (
+    "ROWS(LedgerDates)-COUNT(LedgerDates)+ROWS(LedgerShares)-COUNT(LedgerShares)+ROWS(LedgerPrices)-COUNT(LedgerPrices)"
 )
+
+
+def checks(tiers: int) -> tuple:
+    """The Checks sheet: the input rules the CEO_* functions enforce, the deal's rules, and errors.
+
+    Every formula is built-in functions only and the same in both flavours. The input rules are what the
+    functions the udf flavour calls refuse (``model``'s documented raises for the arguments the workbook
+    passes), so a broken input fails the same named rule in both flavours; the deal's rules are judged
+    only when the inputs are valid; the last check names an error value no rule explains.
+    """
+    rules = CheckGroup(
+        "InputRules",
+        "Inputs the calculations accept (the rules the CEO_* functions enforce)",
+        (
+            Check("CheckInputs", "Every input within its Min/Max and of its type", _rule("SUM(InputFlags)>0")),
+            Check(
+                "CheckScheduleContiguous",
+                "Commission schedule contiguous from 0 (first From 0, each From the previous To, no empty row)",
+                _schedule_contiguous(tiers),
+            ),
+            Check(
+                "CheckScheduleOrder",
+                "Commission schedule: each tier's To above its From",
+                _rule('SUMPRODUCT((((ScheduleFrom<>"")+(ScheduleTo<>""))>0)*(ScheduleTo<=ScheduleFrom))>0'),
+            ),
+            Check(
+                "CheckScheduleRates",
+                "Commission rates between 0% and 100%",
+                _rule('SUMPRODUCT((ScheduleRate<>"")*((ScheduleRate<0)+(ScheduleRate>1)))>0'),
+            ),
+            Check("CheckPlacementRows", "Every placement row complete", _rule("SUM(LedgerIncomplete)>0")),
+            Check(
+                "CheckPlacementsInLedger",
+                "Every placement of the table within the ledger (refresh to lengthen it)",
+                _rule("COUNT(PlacementDates,PlacementShares,PlacementPrices)>SUM(LedgerFilled)"),
+            ),
+            Check(
+                "CheckPlacementsBelow",
+                "Nothing typed below the Placements table (insert rows inside it)",
+                _rule("COUNTA(PlacementsBelow)>0"),
+            ),
+            Check(
+                "CheckPlacementNumbers",
+                "Placement dates, shares and prices are numbers, not text",
+                _rule(f"{PLACEMENT_TEXT}>0"),
+            ),
+            Check(
+                "CheckPlacementShares",
+                "Placement shares are positive whole numbers",
+                _rule("SUMPRODUCT(LedgerActive*(LedgerShares<=0))+SUM(LedgerFractional)>0"),
+            ),
+            Check(
+                "CheckPlacementPrices",
+                "Placement prices are positive",
+                _rule("SUMPRODUCT((LedgerPrices<0)+LedgerActive*(LedgerPrices=0))>0"),
+            ),
+            Check(
+                "CheckPlacementDates",
+                "Placement trade dates on or after the document date",
+                _rule("SUMPRODUCT(LedgerActive*(LedgerDates<DocumentDate))>0"),
+            ),
+            Check(
+                "CheckProgrammeMax",
+                "Cumulative gross within the programme maximum",
+                "=" + _judged("TotalGross>ProgrammeMaximum"),
+            ),
+            Check(
+                "CheckScenarioGross",
+                "Scenario sizes and chart gross amounts within the programme maximum",
+                "=" + _judged("MAX(ScenarioSizes,ChartGross)>ProgrammeMaximum"),
+            ),
+            Check("CheckOtherMaximum", "Other Agreement gross within its maximum", _rule("OtherGross>OtherMaximum")),
+            Check(
+                "CheckVotingShares",
+                "Voting-agreement holders' shares within the shares outstanding",
+                _rule("VotingHoldersShares>SharesOutstanding"),
+            ),
+        ),
+    )
+    results = CheckGroup(
+        "ResultChecks",
+        "The deal's rules (judged once every input rule above holds; n/a = not judged)",
+        (
+            Check(
+                "CheckLedger",
+                "Ledger commissions add up to the commission on the total",
+                _result("ABS(LedgerCommissionTotal-TotalCommission)>EqualityTolerance"),
+            ),
+            Check(
+                "CheckCap",
+                Label("Compensation within the {CompensationCap:%} cap"),
+                _result("CompensationHeadroom<0"),
+            ),
+            Check(
+                "CheckNasdaq",
+                Label("Shares sold below the minimum price within the {NasdaqLimit:%} limit"),
+                _result("DiscountShares>NasdaqCapacity"),
+            ),
+            Check(
+                "CheckRightsPlan",
+                Label("Voting-agreement holders below the {RightsPlanTrigger:%} rights plan trigger"),
+                _result("VotingHoldersOwnership>=RightsPlanTrigger"),
+            ),
+            Check(
+                "CheckAgentOwnership",
+                Label("Agent below the {DgclInterestedHolder:%} DGCL §203 interested-stockholder threshold"),
+                _result("AgentOwnership>=DgclInterestedHolder"),
+            ),
+            Check(
+                "CheckMinimumBid",
+                "Share price at or above the listing's minimum bid",
+                _result("SharePrice<NasdaqMinimumBid"),
+            ),
+            Check(
+                "CheckRetainer",
+                "Retainer allocated within the retainer and deposit",
+                _result("RetainerAllocation>AdvisoryRetainer+AdvisoryDeposit+EqualityTolerance"),
+            ),
+            Check(
+                "CheckCash",
+                "Cash after the offering and the issuer's expenses not negative",
+                _result("CashAfterOffering<0"),
+            ),
+        ),
+    )
+    errors = Check(
+        "CheckErrors",
+        "No calculation shows an error value that no check above explains",
+        f'=IF(SUM(InputRules,CheckCash)>0,"{NOT_JUDGED}",'
+        "IF(ISERROR(SUM({area:Calculations},{area:Conversions},{area:Scenarios})),1,0))",
+    )
+    return (rules, results, errors)
+
 
 OUTPUTS = (
     Output("OutTotalGross", "Gross sales", "TotalGross", Unit.USD),
@@ -1365,5 +1491,5 @@ def template(
         Sheet("Conversions", "Conversions", _debentures()),
         Sheet("Scenarios", "Scenarios", (_scenarios(),)),
         Sheet("Outputs", "Outputs", (OUTPUTS, COMPENSATION_CHART, CHARTS), "C6E0B4"),
-        Sheet("Checks", "Checks", CHECKS, "F8CBAD"),
+        Sheet("Checks", "Checks", checks(len(terms.schedule.tiers)), "F8CBAD"),
     )

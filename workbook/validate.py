@@ -43,7 +43,7 @@ from workbook.layout import CHECK, INPUT, LINK, Layout, build_layout
 from workbook.rows import RowMap, align
 from workbook.safety import UnreadableWorkbook
 from workbook.spec import Kind
-from workbook.template import FLAVOURS, template
+from workbook.template import FLAVOURS, NOT_JUDGED, template
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -1028,7 +1028,7 @@ class _Validator:
                 if spec.role != CHECK or spec.name == "ChecksTotal":
                     continue
                 value = values.get((self.actual.get(tsheet, tsheet), self.loc(tsheet, cref)))
-                if value in (0, None):
+                if value in (0, None, NOT_JUDGED):  # a check not judged: a broken input rule is the reason
                     continue
                 if spec.line and spec.line.startswith("InputFlag."):
                     flags.append(f"{(spec.label or cref).removeprefix('Input validity: ')} ({tsheet}!{cref})")
