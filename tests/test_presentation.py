@@ -118,7 +118,8 @@ def test_page_setup_of_every_sheet(built):
     for ws in book.worksheets:
         assert ws.print_area, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        # one page wide; as many tall as needed, but the Checks on at most two (a few flag rows spilled a page)
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 2 if ws.title == "Checks" else 0), ws.title
     assert book["Inputs"].page_setup.orientation == "landscape"
     assert book["Checks"].print_title_rows
 

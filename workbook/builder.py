@@ -153,7 +153,7 @@ def _page_setup(ws, page: L.PageSetup | None, widths: dict[str, float], extents)
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.page_setup.fitToHeight = page.pages_tall if page else 0  # 0: as many pages tall as needed
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = False

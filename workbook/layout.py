@@ -112,6 +112,7 @@ class PageSetup:
     landscape: bool
     title_rows: str | None = None  # "1:4"
     areas: tuple[str, ...] = ()  # print ranges, each paginated and scaled on its own; () = the used range
+    pages_tall: int = 0  # at most this many pages tall (scaled down to fit); 0 = as many as needed
 
 
 @dataclass
@@ -789,7 +790,7 @@ class _Builder:
             )
         self.lay.name("InputFlags", s, f"B{first}:B{first + len(self.flag_rows) - 1}")
         self.lay.widths[s] = {"A": 62, "B": 10}
-        self.lay.pages[s] = PageSetup(landscape=False, title_rows="3:3")
+        self.lay.pages[s] = PageSetup(landscape=False, title_rows="3:3", pages_tall=2)
 
     def check_formula(self, formula: str) -> str:
         """A check's formula with its placeholders (see :class:`workbook.spec.Check`) resolved."""

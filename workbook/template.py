@@ -1186,7 +1186,7 @@ def checks(tiers: int) -> tuple:
             ),
             Check(
                 "CheckScheduleRates",
-                "Commission rates between 0% and 100%",
+                "Commission rates between 0 and 1 (none to all of the gross)",
                 _rule('SUMPRODUCT((ScheduleRate<>"")*((ScheduleRate<0)+(ScheduleRate>1)))>0'),
             ),
             Check("CheckPlacementRows", "Every placement row complete", _rule("SUM(LedgerIncomplete)>0")),
