@@ -28,7 +28,15 @@ from model.errors import CEOModelError, ErrorKind
 from model.ledger import placements
 from model.rounding import round_down, round_half_up, round_up
 from model.terms import TERMS, DealTerms, Schedule, Term, Tier
-from model.warrants import cashless_shares, settlement_date, vwap, warrant_shares, warrant_strike, warrant_value
+from model.warrants import (
+    cashless_shares,
+    settlement_date,
+    vwap,
+    warrant_schedule,
+    warrant_shares,
+    warrant_strike,
+    warrant_value,
+)
 
 __all__ = [
     "PROSPECTUS",
@@ -66,6 +74,7 @@ __all__ = [
     "tier_fee",
     "total_compensation",
     "vwap",
+    "warrant_schedule",
     "warrant_shares",
     "warrant_strike",
     "warrant_value",

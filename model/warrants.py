@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 from scipy.special import ndtr
 
 from model.args import answer, broadcast, number, numbers, position_of, refuse_where
@@ -146,6 +147,67 @@ def cashless_shares(warrant_shares, strike, market_price):
     p = numbers(market_price, "market_price", low=0.0, low_open=True)
     n, k, p = broadcast(["warrant_shares", "strike", "market_price"], n, k, p)
     return answer(round_down(n * np.maximum(p - k, 0.0) / p))
+
+
+def years_after(issue: dt.date, years: float) -> dt.date:
+    """The date ``years`` whole years after ``issue``, as Excel's ``DATE(YEAR(d)+n, MONTH(d), DAY(d))`` gives it.
+
+    The fraction of a year is dropped (``DATE`` truncates its year), and a day
+    the month lacks rolls into the next month: 29 February plus one year is
+    1 March.
+
+    Examples
+    --------
+    >>> years_after(dt.date(2001, 11, 5), 5)
+    datetime.date(2006, 11, 5)
+    >>> years_after(dt.date(2004, 2, 29), 1)
+    datetime.date(2005, 3, 1)
+    """
+    year = issue.year + int(years)
+    return dt.date(year, issue.month, 1) + dt.timedelta(days=issue.day - 1)
+
+
+def warrant_schedule(
+    trade_dates,
+    warrant_shares_issued,
+    strikes,
+    *,
+    cashless_after_years: float,
+    transfer_years: float,
+    term_years: float,
+) -> pd.DataFrame:
+    """The agent's warrants placement by placement: issue, cashless-from, transferable-from and expiry dates.
+
+    The warrants of a placement are taken as issued on its trade date (the
+    document does not say when; the placement is agreed that day), exercisable
+    from then for ``term_years``, with cashless exercise from
+    ``cashless_after_years`` and transfer allowed from ``transfer_years`` after
+    issuance [S-12].
+
+    Parameters
+    ----------
+    trade_dates : sequence of datetime.date
+    warrant_shares_issued, strikes : sequences of numbers, one per placement
+    cashless_after_years, transfer_years, term_years : float
+        Whole years count; a fraction is dropped, as Excel's ``DATE`` does.
+
+    Examples
+    --------
+    >>> warrant_schedule([dt.date(2001, 11, 5)], [40_000], [5.33], cashless_after_years=1, transfer_years=1,
+    ...                  term_years=5).iloc[0]["Expires"]
+    datetime.date(2006, 11, 5)
+    """
+    dates = [_as_date(d) for d in trade_dates]
+    return pd.DataFrame(
+        {
+            "Issued": dates,
+            "Warrant shares": list(warrant_shares_issued),
+            "Strike": list(strikes),
+            "Cashless from": [years_after(d, cashless_after_years) for d in dates],
+            "Transferable from": [years_after(d, transfer_years) for d in dates],
+            "Expires": [years_after(d, term_years) for d in dates],
+        }
+    )
 
 
 def settlement_date(trade_date, holidays, business_days: int):

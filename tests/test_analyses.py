@@ -408,3 +408,61 @@ def test_commission_by_tier_has_one_row_per_tier_of_a_custom_schedule(tmp_path):
     assert tiers["Commission"].tolist() == [250_000, 200_000, 231_150, 0]
     assert _get(vals, "v", "TierCommission") == tiers["Commission"].tolist()
     assert _get(vals, "v", "TierCommissionTotal") == _get(vals, "v", "TotalCommission") == 681_150
+
+
+# -- the warrant schedule per placement and sales as days of volume -------------------------------------------------
+
+
+def test_years_after_follows_excel_date():
+    """DATE(YEAR(d)+n,MONTH(d),DAY(d)): a missing 29 February rolls to 1 March; a fraction of a year is dropped."""
+    assert model.warrants.years_after(dt.date(2001, 11, 5), 5) == dt.date(2006, 11, 5)
+    assert model.warrants.years_after(dt.date(2004, 2, 29), 1) == dt.date(2005, 3, 1)
+    assert model.warrants.years_after(dt.date(2004, 2, 29), 4) == dt.date(2008, 2, 29)
+    assert model.warrants.years_after(dt.date(2001, 11, 5), 1.5) == dt.date(2002, 11, 5)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_workbook_warrant_schedule_per_placement_follows_the_terms(values, flavour):
+    """S-12: exercisable for five years, cashless from one year after issuance, not transferable for one year."""
+    ledger = model.placements(PLACEMENTS, T)
+    schedule = model.warrant_schedule(
+        ledger["Trade date"],
+        ledger["Warrant shares"],
+        ledger["Warrant strike"],
+        cashless_after_years=T.cashless_after_years,
+        transfer_years=T.transfer_restriction_years,
+        term_years=T.warrant_term_years,
+    )
+    first = PLACEMENTS["Trade date"].iloc[0]  # 2001-11-05, by hand from the document's terms
+    assert schedule.iloc[0]["Cashless from"] == dt.date(2002, 11, 5)
+    assert schedule.iloc[0]["Transferable from"] == dt.date(2002, 11, 5)
+    assert schedule.iloc[0]["Expires"] == dt.date(2006, 11, 5) == dt.date(first.year + 5, first.month, first.day)
+    for column, name in (
+        ("Cashless from", "LedgerWarrantsCashless"),
+        ("Transferable from", "LedgerWarrantsTransferable"),
+        ("Expires", "LedgerWarrantsExpire"),
+    ):
+        got = _get(values, flavour, name)
+        assert got[: len(schedule)] == [serial(d) for d in schedule[column]], (flavour, name)
+        assert all(v == 0 for v in got[len(schedule) :]), (flavour, name)  # rows without a placement
+    strikes = _get(values, flavour, "LedgerStrikes")[: len(schedule)]
+    assert strikes == list(schedule["Strike"])
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_workbook_sales_in_days_of_average_volume(values, flavour):
+    got = _get(values, flavour, "LedgerAdvDays")
+    expected = [shares / T.average_daily_volume for shares in PLACEMENTS["Shares"]]
+    assert np.allclose(got[: len(expected)], expected, rtol=1e-12)
+    assert max(got) == _get(values, flavour, "LargestPlacementAdv")
+
+
+def test_warrant_dates_move_with_the_terms(tmp_path):
+    from workbook.generate import build
+
+    terms = T.replace(warrant_term_years=3, cashless_after_years=2, transfer_restriction_years=2)
+    b = build(tmp_path, "native", terms)
+    vals = {"v": (cached_values(b.path), b.layout.names)}
+    assert _get(vals, "v", "LedgerWarrantsExpire")[0] == serial(dt.date(2004, 11, 5))
+    assert _get(vals, "v", "LedgerWarrantsCashless")[0] == serial(dt.date(2003, 11, 5))
+    assert _get(vals, "v", "LedgerWarrantsTransferable")[0] == serial(dt.date(2003, 11, 5))

@@ -414,6 +414,27 @@ def _ledger(rows: int) -> RowTable:
                 "=IF({col:price}<ListingMinimumPrice,{col:shares},0)",
                 name="LedgerDiscountShares",
             ),
+            Column(
+                "adv",
+                "Shares, days of average volume",
+                Unit.NUMBER,
+                "=IF(AND({col:active}=1,AverageDailyVolume>0),{col:shares}/AverageDailyVolume,0)",
+                name="LedgerAdvDays",
+            ),
+            *(
+                Column(
+                    key,
+                    Label(f"Warrants: {what} (+{{{term}:#}} yr)"),
+                    Unit.DATE,
+                    f"=IF({{col:active}}=1,DATE(YEAR({{col:date}})+{term},MONTH({{col:date}}),DAY({{col:date}})),0)",
+                    name=name,
+                )
+                for key, what, term, name in (
+                    ("cashless", "cashless from", "CashlessAfterYears", "LedgerWarrantsCashless"),
+                    ("transferable", "transferable from", "TransferRestrictionYears", "LedgerWarrantsTransferable"),
+                    ("expiry", "expire", "WarrantTermYears", "LedgerWarrantsExpire"),
+                )
+            ),
         ),
     )
 
