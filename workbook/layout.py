@@ -198,6 +198,13 @@ class _Builder:
     def formula(self, native: str, udf: str | None) -> str:
         return udf if self.flavour == "udf" and udf else native
 
+    def calc_text(self, item, array: str | None, part: bool, resolve) -> tuple[str | None, str]:
+        """(formula, role) of one cell of a line item: a part an array formula fills holds nothing of its own;
+        the array's first cell holds ``item.udf_array``; any other cell the flavour's per-cell formula."""
+        if array and part:
+            return None, ARRAY_PART
+        return render(item.udf_array if array else self.formula(item.native, item.udf), resolve), CALC
+
     # -- sheets ---------------------------------------------------------------
     def run(self) -> Layout:
         by_name = {s.name: s for s in self.sheets}
@@ -457,10 +464,7 @@ class _Builder:
                         return f"${letters[arg]}${first}:${letters[arg]}${last}"
                     raise KeyError(kind)
 
-                if array and r > first:  # filled by the array formula of the column's first cell
-                    text, role = None, ARRAY_PART
-                else:
-                    text, role = render(c.udf_array if array else self.formula(c.native, c.udf), resolve), CALC
+                text, role = self.calc_text(c, array, r > first, resolve)
                 self.lay.put(
                     s,
                     f"{letter}{r}",
@@ -636,11 +640,7 @@ class _Builder:
                         raise KeyError(kind)
 
                     line_id = f"{strip.key}.{line.key}" + (f".{i + 1}" if line.repeat else "")
-                    if array and k > 0:  # filled by the array formula of the line's first cell
-                        text, role = None, ARRAY_PART
-                    else:
-                        text = render(line.udf_array if array else self.formula(line.native, line.udf), resolve)
-                        role = CALC
+                    text, role = self.calc_text(line, array, k > 0, resolve)
                     self.lay.put(
                         s,
                         f"{c}{r}",
@@ -720,11 +720,7 @@ class _Builder:
                             return absolute(f"B{top}:{last_c}{top + len(rows_axis) - 1}")
                         raise KeyError(kind)
 
-                    if array and (i, k) != (0, 0):  # filled by the block's array formula
-                        text, role = None, ARRAY_PART
-                    else:
-                        text = render(block.udf_array if array else self.formula(block.native, block.udf), resolve)
-                        role = CALC
+                    text, role = self.calc_text(block, array, (i, k) != (0, 0), resolve)
                     self.lay.put(
                         s,
                         f"{c}{r}",
