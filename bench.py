@@ -141,7 +141,7 @@ def bench_recalc() -> None:
     import tempfile
     from pathlib import Path
 
-    from workbook import libreoffice, lo_engine
+    from workbook import lo_engine
     from workbook.generate import build
 
     reason = lo_engine.unavailable_reason()
@@ -171,7 +171,7 @@ def bench_recalc() -> None:
             ours = [sys.executable, "-m", "workbook", "recalc", str(udf.path), "-o", str(tmp / "ours.xlsx")]
             t_ours = median_time(fresh([*ours, "--engine", "libreoffice"]), repeats=5, warmup=0)
             t_lo = median_time(
-                lambda src=native.path, out=tmp / "lo": libreoffice.convert(
+                lambda src=native.path, out=tmp / "lo": lo_engine.convert(
                     src, out, "xlsx:Calc MS Excel 2007 XML", recalculate=True
                 ),
                 repeats=5,

@@ -16,7 +16,7 @@ import pytest
 from conftest import require
 from openpyxl import load_workbook
 
-from workbook import engines, labels, libreoffice
+from workbook import engines, labels, libreoffice, lo_engine
 from workbook.generate import build, read_terms
 from workbook.layout import LABEL, LABEL_FORMULA, SECTION, build_layout
 from workbook.spec import Item, Label, Sheet, Unit
@@ -136,7 +136,7 @@ def test_printed_workbook_shows_the_new_terms(changed, tmp_path):
     """LibreOffice recalculates and prints the build: the pages state the new terms, never the prospectus's."""
     require(libreoffice.available(), "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
     require(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext) is not installed")
-    pdf = libreoffice.convert(changed["native"].path, tmp_path, "pdf", recalculate=True)
+    pdf = lo_engine.convert(changed["native"].path, tmp_path, "pdf", recalculate=True)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", " ", text)
     # the labels as the prospectus's terms would read (a chart's 10%/20% axis ticks are no label)

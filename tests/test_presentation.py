@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 import model
 from model.deals.prospectus_2001 import PLACEMENTS
-from workbook import libreoffice
+from workbook import libreoffice, lo_engine
 
 MAX_PAGES = 16  # issue 11: the native flavour prints on at most 16 pages
 ERROR_TEXTS = ("###", "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#N/A", "Err:")
@@ -45,7 +45,7 @@ def printed(built, tmp_path_factory):
     """{flavour: (pdf, [text of each page])} as LibreOffice prints the workbook (print areas, page setup)."""
     out = {}
     for flavour in ("native", "udf"):
-        pdf = libreoffice.convert(built[flavour].path, tmp_path_factory.mktemp(flavour), "pdf", recalculate=False)
+        pdf = lo_engine.convert(built[flavour].path, tmp_path_factory.mktemp(flavour), "pdf", recalculate=False)
         out[flavour] = (pdf, [_text(pdf, p) for p in range(1, _pages(pdf) + 1)])
     return out
 
@@ -146,7 +146,7 @@ def test_libreoffice_renders_every_sheet_to_png(built, tmp_path):
     require(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils) is not installed")
     for flavour in ("native", "udf"):
         out = tmp_path / flavour
-        pdf = libreoffice.convert(built[flavour].path, out, libreoffice.PDF_ONE_PAGE_PER_SHEET, recalculate=False)
+        pdf = lo_engine.convert(built[flavour].path, out, libreoffice.PDF_ONE_PAGE_PER_SHEET, recalculate=False)
         sheets = load_workbook(built[flavour].path).sheetnames
         assert _pages(pdf) == len(sheets)
         run = subprocess.run(

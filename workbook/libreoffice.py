@@ -48,15 +48,21 @@ def available() -> bool:
     return executable() is not None
 
 
-def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> Path:
-    """Open ``source`` in a fresh LibreOffice process with a private profile and save it as ``target``."""
+def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool, profile_from: Path | None = None) -> Path:
+    """Open ``source`` in a fresh LibreOffice process with a private profile and save it as ``target``.
+
+    ``profile_from``: a user profile to start from (a copy is used), such as one with the CEO add-in installed
+    (:func:`workbook.lo_engine.convert`); None starts from an empty one."""
     exe = executable()
     if exe is None:
         raise LibreOfficeError("LibreOffice (soffice) is not installed")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ceo_lo_profile_") as tmp:
         profile = Path(tmp) / "profile"
-        _profile(profile)
+        if profile_from is not None:
+            shutil.copytree(profile_from, profile, symlinks=True)
+        else:
+            (profile / "user").mkdir(parents=True)
         if recalculate:
             (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
         cmd = [
@@ -80,20 +86,6 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> P
             f"LibreOffice could not convert {source.name}: {(run.stderr or run.stdout).strip()[:300]}"
         )
     return produced
-
-
-def _profile(profile: Path) -> None:
-    """A private profile, with the CEO add-in when it can be installed: LibreOffice computes array formulas
-    (the udf flavour's line items) on load whatever its recalculation setting, and needs the add-in for them."""
-    from workbook import lo_engine
-
-    try:
-        if lo_engine.unavailable_reason() is None:
-            shutil.copytree(lo_engine.profile_with(lo_engine.addin()), profile, symlinks=True)
-            return
-    except lo_engine.EngineUnavailable:
-        pass
-    (profile / "user").mkdir(parents=True)
 
 
 def recalculated_values(source: Path) -> dict[tuple[str, str], object]:

@@ -206,6 +206,17 @@ def profile_with(oxt: Path) -> Path:
     return template
 
 
+def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> Path:
+    """:func:`workbook.libreoffice.convert` with the CEO add-in when it can be installed: LibreOffice computes
+    array formulas (the udf flavour's line items) on load whatever its recalculation setting, and needs the
+    add-in for them."""
+    try:
+        profile = profile_with(addin()) if unavailable_reason() is None else None
+    except EngineUnavailable:
+        profile = None
+    return libreoffice.convert(source, out_dir, target, recalculate=recalculate, profile_from=profile)
+
+
 class Engine:
     """One headless LibreOffice with the add-in; :meth:`compute` may be called many times."""
 
