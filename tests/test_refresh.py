@@ -208,7 +208,8 @@ def test_block_sizes_follow_the_old_workbook(tmp_path):
     assert done.complete, done.inputs.not_carried
     book = load_workbook(done.new)
     assert book.defined_names["Schedule"].attr_text == load_workbook(old).defined_names["Schedule"].attr_text
-    assert [[c.value for c in row] for row in book["Inputs"]["H8:J9"]] == [[0, 1.5e7, 0.05], [1.5e7, 2.5e7, 0.025]]
+    where = book.defined_names["Schedule"].attr_text.split("!")[1].replace("$", "")
+    assert [[c.value for c in row] for row in book["Inputs"][where]] == [[0, 1.5e7, 0.05], [1.5e7, 2.5e7, 0.025]]
     assert book["Placements"]["B64"].value == 10_059
     assert all_cells(done.new, data_only=True) == all_cells(old, data_only=True)
 

@@ -62,7 +62,9 @@ def test_sheets_names_table_and_charts(books, flavour):
         "ChecksTotal",
     ):
         assert name in wb.defined_names, name
-    assert wb.defined_names["Schedule"].attr_text == "Inputs!$H$8:$J$10"
+    assert wb.defined_names["Schedule"].attr_text == "Inputs!$B$75:$D$77"  # below the single inputs
+    assert wb["Inputs"]["A70"].value == "Commission schedule"
+    assert [c.value for c in wb["Inputs"]["B74:D74"][0]] == ["From", "To", "Rate"]
     table = wb["Placements"].tables["PlacementsTable"]
     assert table.ref == "A4:C54"  # header + room for 50 placements
     assert [c.name for c in table.tableColumns] == ["Trade date", "Shares", "Price"]

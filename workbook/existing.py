@@ -25,7 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 import model
 from model.errors import CEOModelError
 from workbook.deal_inputs import terms_from_inputs
-from workbook.layout import Layout, build_layout
+from workbook.layout import SOURCE_COLUMN, Layout, block_head_rows, build_layout
 from workbook.safety import PackageInfo, check_package
 from workbook.spec import Input, InputBlock, Sheet
 from workbook.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, Deal, template
@@ -185,7 +185,7 @@ def _scalar(book, cached, where: Layout, inp: Input, result: InputsRead) -> Inpu
             return inp
     sheet, ref = found
     value = _value(book, cached, sheet, ref, result, inp.label)
-    source = book[sheet][f"F{re.sub(r'[^0-9]', '', ref)}"].value if sheet == "Inputs" else None
+    source = book[sheet][f"{SOURCE_COLUMN}{re.sub(r'[^0-9]', '', ref)}"].value if sheet == "Inputs" else None
     if sheet == "Inputs" and isinstance(source, str):
         inp = dataclasses.replace(inp, source=source)
     result.cells += 1
@@ -219,39 +219,43 @@ def _range_note(book, sheet: str, ref: str, inp: Input, where: Layout, result: I
 
 
 def _block(book, cached, where: Layout, block: InputBlock, result: InputsRead) -> InputBlock:
+    """A block's values from its defined name, or, when the name is missing or broken, from below its title.
+
+    Blocks sit one below another, so a block starts lower when one above it has more rows: the defined name,
+    not the template's position, says where a block is; only its columns are the template's."""
     sheet, ref = parse_ref(where.names[block.name])
-    min_col, min_row, max_col, _ = range_boundaries(ref)
+    min_col, _, max_col, _ = range_boundaries(ref)
     width = max_col - min_col + 1
-    found = name_destination(book, block.name)
-    rows = len(block.rows)
-    how = "by name"
-    if found and found[0] in book.sheetnames:
-        c1, r1, c2, r2 = range_boundaries(found[1])
-        if (
-            (c2 - c1 + 1) == width
-            and 1 <= r2 - r1 + 1 <= MAX_BLOCK_ROWS
-            and (found[0], c1, r1)
-            == (
-                sheet,
-                min_col,
-                min_row,
-            )
-        ):
-            rows = r2 - r1 + 1
-        else:
-            how = f"by position (its defined name points to {found[0]}!{found[1]}, not a {width}-column block at {ref.split(':')[0]})"
-    else:
-        how = "by position (its defined name is missing)"
     if sheet not in book.sheetnames:
         result.not_carried.append(f"{block.name}: sheet {sheet} is missing; the template's defaults are used")
         return block
+    found = name_destination(book, block.name)
+    if found and found[0] == sheet:
+        c1, r1, c2, r2 = range_boundaries(found[1])
+        if (c1, c2) == (min_col, max_col) and 1 <= r2 - r1 + 1 <= MAX_BLOCK_ROWS and r1 > block_head_rows(width):
+            first_row, rows, how = r1, r2 - r1 + 1, "by name"
+        else:
+            why = f"its defined name points to {sheet}!{found[1]}, not a {width}-column block"
+            found = None
+    else:
+        why = "its defined name is missing" if not found else f"its defined name points to sheet {found[0]}"
+        found = None
+    if found is None:
+        title = _title_row(book[sheet], block.title)
+        if title is None:
+            result.not_carried.append(
+                f"{block.name} ({block.title}): {why} and its title was not found in column A of {sheet}; "
+                "the template's defaults are used"
+            )
+            return block
+        first_row, rows, how = title + block_head_rows(width), len(block.rows), f"below its title ({why})"
     values = tuple(
         tuple(
             _value(
                 book,
                 cached,
                 sheet,
-                f"{get_column_letter(min_col + j)}{min_row + i}",
+                f"{get_column_letter(min_col + j)}{first_row + i}",
                 result,
                 f"{block.title}, {block.header[j]} {i + 1}",
             )
@@ -259,28 +263,31 @@ def _block(book, cached, where: Layout, block: InputBlock, result: InputsRead) -
         )
         for i in range(rows)
     )
+    start = f"{get_column_letter(min_col)}{first_row}"
     result.cells += rows * width
-    result.carried.append(f"{block.name}: {rows} rows × {width} columns ({how}, from {sheet}!{ref.split(':')[0]})")
+    result.carried.append(f"{block.name}: {rows} rows × {width} columns ({how}, from {sheet}!{start})")
     if rows != len(block.rows):
         result.notes.append(f"{block.name} has {rows} rows in the old workbook, {len(block.rows)} in the template")
     below = [
-        f"{get_column_letter(min_col + j)}{min_row + rows}"
+        f"{get_column_letter(min_col + j)}{first_row + rows}"
         for j in range(width)
-        if _filled(book[sheet].cell(row=min_row + rows, column=min_col + j).value)
-        and not _is_source_note(book[sheet].cell(row=min_row + rows, column=min_col + j).value, block)
+        if _filled(value := book[sheet].cell(row=first_row + rows, column=min_col + j).value)
+        and not isinstance(value, str)  # a note typed below a block of numbers and dates is not a value
     ]
     if below:
         result.not_carried.append(
             f"{block.name}: values directly below the block ({', '.join(below)}) are outside its defined name "
             "(the old workbook's formulas ignored them)"
         )
-    note = book[sheet].cell(row=min_row + rows, column=min_col).value
-    return dataclasses.replace(block, rows=values, source=note if isinstance(note, str) else "")
+    source = book[sheet][f"{SOURCE_COLUMN}{first_row - block_head_rows(width)}"].value
+    return dataclasses.replace(block, rows=values, source=source if isinstance(source, str) else "")
 
 
-def _is_source_note(value, block: InputBlock) -> bool:
-    """Text directly below a block of numbers and dates is its source line, not a value."""
-    return isinstance(value, str)
+def _title_row(ws, title: str) -> int | None:
+    for (cell,) in ws.iter_rows(min_col=1, max_col=1):
+        if cell.value == title:
+            return cell.row
+    return None
 
 
 def _filled(value) -> bool:

@@ -157,6 +157,15 @@ def absolute(ref: str) -> str:
     return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
+def block_head_rows(width: int) -> int:
+    """Rows from an Inputs block's title to its first value: a one-column block's title line is also its
+    column's line; a wider block has a line per column, then a line of headers."""
+    return 1 if width == 1 else width + 2
+
+
+SOURCE_COLUMN = "F"  # on Inputs: the source beside each input and each block's title
+
+
 def col(n: int) -> str:
     return get_column_letter(n)
 
@@ -176,8 +185,7 @@ class _Builder:
         self.lay = Layout(flavour)
         self.flavour = flavour
         self.sheets = sheets
-        self.block_bottom = 0  # last row of the Inputs blocks
-        self.block_widths: dict[str, float] = {}  # Inputs columns of the blocks: wide enough for their Min/Max
+        self.block_widths: dict[str, float] = {}  # Inputs columns the blocks use: wide enough for their Min/Max
         self.block_cells: dict[str, list[str]] = {}  # block name -> absolute refs of its first column
         self.part_ranges: dict[str, str] = {}  # "FeeCurve.fee" -> range for charts
         self.flag_rows: list[tuple[str, str]] = []
@@ -276,9 +284,6 @@ class _Builder:
         for i, text in enumerate(("Input", "Value", "Unit", "Min", "Max", "Source / comment")):
             self.lay.put(s, f"{col(i + 1)}4", CellSpec(text, HEADER))
         row = 5
-        next_col = 8  # blocks start at column H, side by side
-        self.lay.put(s, "G5", CellSpec("Min", LABEL))
-        self.lay.put(s, "G6", CellSpec("Max", LABEL))
         for part in sheet.parts:
             if isinstance(part, Section):
                 self.lay.put(s, f"A{row}", CellSpec(part.title, SECTION))
@@ -287,12 +292,12 @@ class _Builder:
                 self.scalar_input(s, row, part)
                 row += 1
             elif isinstance(part, InputBlock):
-                next_col = self.block_input(s, next_col, part) + 1
-        self.lay.widths[s] = {"A": 46, "B": 16, "C": 9, "D": 13, "E": 23, "F": 60, "G": 6, **self.block_widths}
+                row = self.block_input(s, row + 1, part) + 1
+        self.lay.widths[s] = {"A": 46, "B": 16, "C": 9, "D": 13, "E": 23, "F": 60}
+        for letter, width in self.block_widths.items():
+            self.lay.widths[s][letter] = max(self.lay.widths[s][letter], width)
         self.lay.freeze[s] = "A5"
-        # the single inputs, then the blocks: each range fits the page width at its own scale
-        areas = (f"A1:F{row - 1}", f"G4:{col(next_col - 2)}{self.block_bottom}")
-        self.lay.pages[s] = PageSetup(landscape=True, title_rows="4:4", areas=areas)
+        self.lay.pages[s] = PageSetup(landscape=False, title_rows="4:4", areas=(f"A1:F{row - 1}",))
 
     def scalar_input(self, s: str, row: int, inp: Input) -> None:
         ref = f"B{row}"
@@ -305,7 +310,7 @@ class _Builder:
         else:
             self.lay.put(s, f"D{row}", CellSpec(inp.low, BOUND, inp.unit))
             self.lay.put(s, f"E{row}", CellSpec(inp.high, BOUND, inp.unit))
-        self.lay.put(s, f"F{row}", CellSpec(inp.source, SOURCE_TEXT))
+        self.lay.put(s, f"{SOURCE_COLUMN}{row}", CellSpec(inp.source, SOURCE_TEXT))
         self.lay.name(inp.name, s, ref)
         self.lay.validations.append(Validation(s, ref, inp.kind, inp.low, inp.high, inp.label))
         if inp.kind is Kind.TEXT and inp.low:
@@ -315,18 +320,28 @@ class _Builder:
             flag = _flag(inp.name, f"Inputs!$D${row}", f"Inputs!$E${row}", inp.kind, single=True)
         self.flag_rows.append((inp.label, flag))
 
-    def block_input(self, s: str, first_col: int, block: InputBlock) -> int:
+    def block_input(self, s: str, title_row: int, block: InputBlock) -> int:
+        """One block below the single inputs, in the same columns; returns its last row.
+
+        Each column of the block has a line like a single input's (label, unit, Min, Max; the source on the
+        title's line): a one-column block's is its title line, with the column's header in the Value
+        column and the values below it; a wider block's lines follow its title, then a line of headers."""
         self.lay.blocks[block.name] = block
-        title_row, header_row, first_row = 4, 7, 8
+        width = len(block.header)
+        first_row = title_row + block_head_rows(width)
         last_row = first_row + len(block.rows) - 1
-        self.lay.put(s, f"{col(first_col)}{title_row}", CellSpec(block.title, SECTION))
+        self.lay.put(s, f"A{title_row}", CellSpec(block.title, SECTION))
         for j, head in enumerate(block.header):
-            c = col(first_col + j)
+            c = col(2 + j)
+            line = title_row if width == 1 else title_row + 1 + j
             unit = block.unit[j]
             self.block_widths[c] = 23 if unit in (Unit.USD, Unit.SHARES) else 13  # "$1,000,000,000,000.00"
-            self.lay.put(s, f"{c}5", CellSpec(block.low[j], BOUND, unit))
-            self.lay.put(s, f"{c}6", CellSpec(block.high[j], BOUND, unit))
-            self.lay.put(s, f"{c}{header_row}", CellSpec(head, HEADER))
+            if width > 1:
+                self.lay.put(s, f"A{line}", CellSpec(head, LABEL))
+            self.lay.put(s, f"C{line}", CellSpec(unit.label, UNIT))
+            self.lay.put(s, f"D{line}", CellSpec(block.low[j], BOUND, unit))
+            self.lay.put(s, f"E{line}", CellSpec(block.high[j], BOUND, unit))
+            self.lay.put(s, f"{c}{first_row - 1}", CellSpec(head, HEADER))
             for i, values in enumerate(block.rows):
                 label = f"{block.title}, {head} {i + 1}"
                 self.lay.put(s, f"{c}{first_row + i}", CellSpec(values[j], INPUT, unit, label=label))
@@ -336,19 +351,14 @@ class _Builder:
             self.lay.validations.append(
                 Validation(s, ref, block.kind, block.low[j], block.high[j], f"{block.title}: {head}")
             )
-            self.flag_rows.append(
-                (
-                    f"{block.title}: {head}",
-                    _flag(f"Inputs!{absolute(ref)}", f"Inputs!${c}$5", f"Inputs!${c}$6", block.kind, single=False),
-                )
-            )
-        last_col = first_col + len(block.header) - 1
-        self.lay.name(block.name, s, f"{col(first_col)}{first_row}:{col(last_col)}{last_row}")
-        self.block_cells[block.name] = [f"Inputs!${col(first_col)}${first_row + i}" for i in range(len(block.rows))]
-        self.block_bottom = max(self.block_bottom, last_row + 1)
+            bounds = f"Inputs!$D${line}", f"Inputs!$E${line}"
+            flag = _flag(f"Inputs!{absolute(ref)}", *bounds, block.kind, single=False)
+            self.flag_rows.append((f"{block.title}: {head}", flag))
+        self.lay.name(block.name, s, f"B{first_row}:{col(1 + width)}{last_row}")
+        self.block_cells[block.name] = [f"Inputs!$B${first_row + i}" for i in range(len(block.rows))]
         if block.source:
-            self.lay.put(s, f"{col(first_col)}{last_row + 1}", CellSpec(block.source, SOURCE_TEXT))
-        return last_col + 1
+            self.lay.put(s, f"{SOURCE_COLUMN}{title_row}", CellSpec(block.source, SOURCE_TEXT))
+        return last_row
 
     def placements(self, sheet: Sheet) -> None:
         s = sheet.name
@@ -803,11 +813,6 @@ class _Builder:
                 raise ValueError(f"check placeholder: {name} is not one column")
             return [f"{sheet}!${c1}${r}" for r in range(r1, r2 + 1)]
 
-        def span(refs: list[str]) -> str:
-            if not refs:
-                raise ValueError("check placeholder: a range of one cell has nothing before or after it")
-            return refs[0] if len(refs) == 1 else f"{refs[0]}:{refs[-1].rsplit('!', 1)[1]}"
-
         def area(sheet: str) -> str:
             refs = [_position(ref) for ref, spec in self.lay.cells[sheet].items() if spec.role in FORMULA_ROLES]
             if not refs:
@@ -822,9 +827,9 @@ class _Builder:
                 return area(name)
             if kind == "first":
                 return cells(name)[0]
-            if kind == "after":
-                return span(cells(name)[1:])
-            return span(cells(name)[:-1])  # before
+            if kind == "after":  # every row but the first, however many rows the name has
+                return f"INDEX({name},2):INDEX({name},ROWS({name}))"
+            return f"INDEX({name},1):INDEX({name},ROWS({name})-1)"  # before: every row but the last
 
         return _CHECK_PLACEHOLDER.sub(resolve, formula)
 
@@ -957,11 +962,13 @@ __all__ = [
     "FORMULA_ROLES",
     "INPUT",
     "LABEL_FORMULA",
+    "SOURCE_COLUMN",
     "VERSION",
     "CellSpec",
     "Layout",
     "ResolvedChart",
     "Validation",
+    "block_head_rows",
     "build_layout",
     "render",
 ]

@@ -239,7 +239,9 @@ class Check:
 
     A check's formula may use placeholders the layout resolves against defined names (for rules that need
     a range shifted by a row): ``{first:Name}`` its first cell (Gnumeric's INDEX refuses a one-cell range),
-    ``{after:Name}`` the range of Name without its first cell, ``{before:Name}`` without its last cell;
+    ``{after:Name}`` the range of Name without its first cell, ``{before:Name}`` without its last cell (both as
+    ``INDEX(Name,k):INDEX(Name,…)`` over the whole name, so rows inserted into it are included; guard them with
+    ``IF(ROWS(Name)<2,…)``);
     ``{area:Sheet}`` the smallest range holding every formula of Sheet.
     """
 

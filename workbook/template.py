@@ -1164,15 +1164,16 @@ def _result(condition: str) -> str:
     return f'=IF(SUM(InputRules)>0,"{NOT_JUDGED}",{_judged(condition)})'
 
 
-def _schedule_contiguous(tiers: int) -> str:
-    """First From 0 (and present), each From the previous To, no empty row between tiers: as Schedule.from_rows."""
+def _schedule_contiguous() -> str:
+    """First From 0 (and present), each From the previous To, no empty row between tiers: as Schedule.from_rows.
+
+    The tiers after the first and before the last are ``INDEX(name,2):INDEX(name,ROWS(name))`` and
+    ``INDEX(name,1):INDEX(name,ROWS(name)-1)``, not fixed ranges: a row inserted into the schedule grows both."""
     starts = '({first:ScheduleFrom}="")+({first:ScheduleFrom}<>0)'
-    if tiers < 2:
-        return _rule(f"{starts}>0")
     follows = 'SUMPRODUCT(({after:ScheduleFrom}<>"")*({after:ScheduleFrom}<>{before:ScheduleTo}))'
     empty_before = '({before:ScheduleFrom}="")*({before:ScheduleTo}="")*({before:ScheduleRate}="")'
     filled_after = '((({after:ScheduleFrom}<>"")+({after:ScheduleTo}<>"")+({after:ScheduleRate}<>""))>0)'
-    return _rule(f"{starts}+{follows}+SUMPRODUCT({empty_before}*{filled_after})>0")
+    return _rule(f"{starts}+IF(ROWS(ScheduleFrom)<2,0,{follows}+SUMPRODUCT({empty_before}*{filled_after}))>0")
 
 
 # cells of the ledger that are not numbers (it copies an empty placement cell as 0): text typed in the
@@ -1182,7 +1183,7 @@ PLACEMENT_TEXT = (
 )
 
 
-def checks(tiers: int) -> tuple:
+def checks() -> tuple:
     """The Checks sheet: the input rules the CEO_* functions enforce, the deal's rules, and errors.
 
     Every formula is built-in functions only and the same in both flavours. The input rules are what the
@@ -1198,7 +1199,7 @@ def checks(tiers: int) -> tuple:
             Check(
                 "CheckScheduleContiguous",
                 "Commission schedule contiguous from 0 (first From 0, each From the previous To, no empty row)",
-                _schedule_contiguous(tiers),
+                _schedule_contiguous(),
             ),
             Check(
                 "CheckScheduleOrder",
@@ -1512,5 +1513,5 @@ def template(
         Sheet("Conversions", "Conversions", _debentures()),
         Sheet("Scenarios", "Scenarios", (_scenarios(),)),
         Sheet("Outputs", "Outputs", (OUTPUTS, COMPENSATION_CHART, CHARTS), "C6E0B4"),
-        Sheet("Checks", "Checks", checks(len(terms.schedule.tiers)), "F8CBAD"),
+        Sheet("Checks", "Checks", checks(), "F8CBAD"),
     )

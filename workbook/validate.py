@@ -58,7 +58,7 @@ RULES: dict[str, tuple[str, str]] = {
     "I002": (ERROR, "a formula differs from the template's"),
     "I003": (ERROR, "a formula is inconsistent with the rest of its line item (R1C1)"),
     "I004": (ERROR, "a required input is empty (formulas use it)"),
-    "I005": (WARNING, "a row inserted through an input block added an empty entry to it"),
+    "I005": (WARNING, "a row inserted into an input block added an empty entry to it"),
     "N001": (ERROR, "an input of the wrong type (text or TRUE/FALSE where a number or date belongs)"),
     "N002": (ERROR, "an input outside its validation range (Min/Max)"),
     "N003": (ERROR, "an input that must be a whole number is not"),
@@ -178,6 +178,11 @@ def _shown(value) -> str:
     return repr(value)
 
 
+# In a row's signature on Inputs, where a number or date is: the rows of an input table hold nothing else, and an
+# empty row inserted into a table must be told from the table's own rows.
+VALUE = "#"
+
+
 class _Validator:
     def __init__(self, opened: Opened, recalc: bool):
         self.o = opened
@@ -187,7 +192,6 @@ class _Validator:
         self.renames: dict[str, str] = {}  # actual sheet name -> template sheet name
         self.actual: dict[str, str] = {}  # template sheet name -> actual sheet name (present sheets only)
         self.rowmaps: dict[str, RowMap] = {}  # template sheet name -> where its rows are (sheets whose rows moved)
-        self.fixed_columns: dict[str, set[int]] = {}  # columns of input blocks already read at the file's size
 
     def add(self, rule: str, sheet: str | None, cell: str | None, message: str) -> None:
         self.findings.append(Finding(RULES[rule][0], rule, sheet, cell, message))
@@ -210,7 +214,6 @@ class _Validator:
             if pruned is not None:  # compare with the blocks as built; the empty entries are reported (I005)
                 self.lay = build_layout(flavour, pruned)
                 self.rowmaps.clear()
-                self.fixed_columns.clear()
                 self.__dict__.pop("_signatures", None)
                 self.findings = [f for f in self.findings if f.rule != "S005"]
                 self.locate_rows()
@@ -393,7 +396,6 @@ class _Validator:
         for sheet in self.lay.sheet_order:
             if sheet not in self.actual or not self.rows_moved(sheet):
                 continue
-            self.fixed_columns[sheet] = self.adapted_columns(sheet)
             found = align(self.template_signatures(sheet), self.actual_signatures(sheet))
             if found.identity:
                 continue
@@ -418,21 +420,19 @@ class _Validator:
                 )
 
     def without_inserted_entries(self, sheets: tuple) -> tuple | None:
-        """The template's sheets without the empty entries that rows inserted on Inputs added to its blocks.
+        """The template's sheets without the empty entries that rows inserted into Inputs blocks added.
 
         The expected layout reads each block at the size its name has in the file
-        (:func:`workbook.existing.read_inputs`); a row inserted across the sheet
-        grows every block it crosses by an empty entry, which would make the
-        template expect one more entry (and one more line item) than was built.
-        Each such entry is reported once (I005), and the blocks are compared as built.
+        (:func:`workbook.existing.read_inputs`); a row inserted into a block grows
+        it by an empty entry, which would make the template expect one more entry
+        (and one more line item) than was built. Each such entry is reported once
+        (I005), and the blocks are compared as built.
         """
-        found = self.rowmaps.get("Inputs")
-        if found is None or not found.inserted:
-            return None
         from workbook.spec import InputBlock
 
         ws = self.ws("Inputs")
-        inserted = sorted(found.inserted)
+        if ws is None:
+            return None
         out, changed = [], False
         for sheet in sheets:
             if sheet.name != "Inputs":
@@ -443,11 +443,7 @@ class _Validator:
                 dest = name_destination(self.book, part.name) if isinstance(part, InputBlock) else None
                 if dest and dest[0] == self.actual["Inputs"]:
                     c1, r1, c2, r2 = range_boundaries(dest[1])
-                    drop = [
-                        r
-                        for r in inserted
-                        if r1 <= r <= r2 and all(_empty(ws.cell(r, c).value) for c in range(c1, c2 + 1))
-                    ]
+                    drop = [r for r in range(r1, r2 + 1) if all(_empty(ws.cell(r, c).value) for c in range(c1, c2 + 1))]
                     if drop and len(drop) < len(part.rows) and len(part.rows) == r2 - r1 + 1:
                         part = dataclasses.replace(
                             part, rows=tuple(x for i, x in enumerate(part.rows) if r1 + i not in drop)
@@ -457,8 +453,8 @@ class _Validator:
                             "I005",
                             self.actual["Inputs"],
                             f"{get_column_letter(c1)}{drop[0]}",
-                            f"{part.title}: inserted row(s) {_rows(drop)} added an empty entry to {part.name} "
-                            f"({dest[1]}); formulas over the block now include it — fill it in or delete the row",
+                            f"{part.title}: row(s) {_rows(drop)} added an empty entry to {part.name} "
+                            f"({dest[1]}); formulas over the block include it — fill it in or delete the row",
                         )
                 parts.append(part)
             out.append(dataclasses.replace(sheet, parts=tuple(parts)))
@@ -485,38 +481,19 @@ class _Validator:
                 return True
         return False
 
-    def adapted_columns(self, sheet: str) -> set[int]:
-        """Columns of input blocks whose size the expected layout already took from the file (see
-        :func:`workbook.existing.read_inputs`): their rows are where the layout has them."""
-        columns: set[int] = set()
-        for name, ref in self.lay.names.items():
-            target = parse_ref(ref)
-            if not target or target[0] != sheet or ":" not in target[1]:
-                continue
-            c1, r1, c2, r2 = range_boundaries(target[1])
-            if r1 == r2 or self.lay.cells[sheet].get(target[1].split(":")[0]) is None:
-                continue
-            if self.lay.cells[sheet][target[1].split(":")[0]].role != INPUT:
-                continue
-            found = name_destination(self.book, name)
-            if found and found[0] == self.actual[sheet] and found[1] == target[1]:
-                columns.update(range(c1, c2 + 1))
-        return columns
-
     def template_signatures(self, sheet: str) -> list[tuple]:
         cache = self.__dict__.setdefault("_signatures", {})
         if sheet not in cache:
             rows: dict[int, list] = defaultdict(list)
-            fixed = self.fixed_columns.get(sheet, set())
             for ref, spec in self.lay.cells[sheet].items():
                 row, col = _position(ref)
-                if col in fixed:
-                    continue
                 value = spec.value
                 if isinstance(value, str) and value.startswith("="):
                     rows[row].append((col, "="))
                 elif isinstance(value, str) and value.strip():  # labels, and text inputs as built
                     rows[row].append((col, value))
+                elif sheet == "Inputs" and value is not None:
+                    rows[row].append((col, VALUE))
             last = max(rows, default=0)
             cache[sheet] = [tuple(sorted(rows.get(r, ()))) for r in range(1, last + 1)]
         return cache[sheet]
@@ -524,14 +501,13 @@ class _Validator:
     def actual_signatures(self, sheet: str) -> list[tuple]:
         ws = self.ws(sheet)
         rows: dict[int, list] = defaultdict(list)
-        fixed = self.fixed_columns.get(sheet, set())
         for (row, col), cell in ws._cells.items():
-            if col in fixed:
-                continue
             if is_formula(cell):
                 rows[row].append((col, "="))
             elif isinstance(cell.value, str) and cell.value.strip():
                 rows[row].append((col, cell.value))
+            elif sheet == "Inputs" and cell.value is not None and not isinstance(cell.value, str):
+                rows[row].append((col, VALUE))
         last = max(rows, default=0)
         return [tuple(sorted(rows.get(r, ()))) for r in range(1, last + 1)]
 
@@ -541,8 +517,6 @@ class _Validator:
         if found is None:
             return ref
         letters, row = coordinate_from_string(ref)
-        if column_index_from_string(letters) in self.fixed_columns.get(sheet, ()):
-            return ref
         moved = found.row(row)
         return None if moved is None else f"{letters}{moved}"
 
@@ -553,7 +527,7 @@ class _Validator:
     def moved(self, sheet: str, row: int, end: bool | None, column: int) -> int | None:
         sheet = self.renames.get(sheet, sheet)
         found = self.rowmaps.get(sheet)
-        if found is None or column in self.fixed_columns.get(sheet, ()):
+        if found is None:
             return row
         return found.row(row, end)
 
