@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
         placements = read_placements(args.placements, terms.terms, args.date_format) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
         engine = choose(args.engine)
-        simulation = _simulation(terms, args.simulate) if args.simulate is not None else None
+        simulation = _simulation(terms.terms, args.simulate) if args.simulate is not None else None
         for f in flavours:  # refuse before writing anything: never half a rebuild over an edited pair
             check_overwrite(args.out / FILE_NAMES[f], args.force)
         built = [build(args.out, f, terms, placements, args.force, engine=engine) for f in flavours]

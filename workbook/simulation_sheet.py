@@ -21,6 +21,7 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from model.simulate import SimulationResult, fan_chart, summary_table
+from workbook import fingerprint
 from workbook.files import atomic_target
 from workbook.recalc import write_cached_values
 
@@ -54,6 +55,7 @@ def add_simulation_sheet(path: str | Path, values: dict, result: SimulationResul
             del wb[SHEET]
         ws = wb.create_sheet(SHEET)
         _write(ws, result, summary, terms_label, png)
+        fingerprint.stamp(wb)  # the sheet is the builder's own: a later rebuild must not take it for an edit
         plain = Path(tmp) / "plain.xlsx"
         wb.save(plain)
         with atomic_target(path) as final:
@@ -90,7 +92,7 @@ def _write(ws, result: SimulationResult, summary: dict, terms_label: str, png: P
     ws["A4"].font = Font(bold=True)
     for i, (label, value) in enumerate(params, start=5):
         ws.cell(i, 1, label)
-        ws.cell(i, 2, value)
+        ws.cell(i, 2, _digits15(value))
     ws["B8"].number_format = "0.0%"
     top = 5 + len(params) + 1
     table = summary_table(summary)
@@ -102,7 +104,7 @@ def _write(ws, result: SimulationResult, summary: dict, terms_label: str, png: P
         fmt = FORMATS.get(row[0], "0.0000" if row[0].startswith("P(") else "#,##0")
         ws.cell(i, 1, row[0])
         for j, value in enumerate(row[1:], start=2):
-            cell = ws.cell(i, j, value)
+            cell = ws.cell(i, j, _digits15(value))
             cell.number_format = fmt
     ws.column_dimensions["A"].width = 46
     for col in "BCDE":
@@ -111,3 +113,11 @@ def _write(ws, result: SimulationResult, summary: dict, terms_label: str, png: P
     image.anchor = "G4"
     ws.add_image(image)
     ws.sheet_view.showGridLines = False
+
+
+def _digits15(value):
+    """A float as Excel keeps it (15 significant digits), so the file reads back the number written: openpyxl
+    writes 16 digits, and the fingerprint (:mod:`workbook.fingerprint`) compares what reads back."""
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return float(f"{value:.15g}")
+    return value

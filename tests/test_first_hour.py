@@ -1,0 +1,77 @@
+"""What a new user hits in the first hour with the ``ceo-model`` command (the trial's findings), one test each.
+
+Every test runs the command as a user types it and checks the exit code, that the
+message is one line naming what is wrong, and that no file was lost or written.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbook.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def one_line(done: subprocess.CompletedProcess) -> str:
+    """The refusal: exit 2, one line on stderr, no traceback, no usage block."""
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr and "usage:" not in done.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def native(tmp_path_factory) -> Path:
+    """One native build of the prospectus (no picture, no add-in)."""
+    out = tmp_path_factory.mktemp("built")
+    done = run("build", "--out", str(out), "--flavour", "native", "--no-picture", "--no-addin")
+    assert done.returncode == 0, done.stderr
+    return out / "CEO_Model_native.xlsx"
+
+
+# 1. recalc -o never replaces a user's file
+
+
+def test_recalc_output_refuses_a_file_not_written_by_ceo_model(native, tmp_path):
+    mine = tmp_path / "budget.xlsx"
+    mine.write_bytes(b"my own numbers")
+    line = one_line(run("recalc", str(native), "-o", str(mine), "--engine", "formulas"))
+    assert "budget.xlsx" in line and "--force" in line
+    assert mine.read_bytes() == b"my own numbers"
+
+
+def test_recalc_output_refuses_a_folder(native, tmp_path):
+    line = one_line(run("recalc", str(native), "-o", str(tmp_path), "--engine", "formulas"))
+    assert "folder" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_recalc_output_replaces_an_unedited_ceo_workbook_and_force_replaces_anything(native, tmp_path):
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(native.read_bytes())
+    done = run("recalc", str(native), "-o", str(copy), "--engine", "formulas")
+    assert done.returncode == 0, done.stderr
+    mine = tmp_path / "mine.xlsx"
+    mine.write_bytes(b"x")
+    done = run("recalc", str(native), "-o", str(mine), "--engine", "formulas", "--force")
+    assert done.returncode == 0, done.stderr
+    assert mine.read_bytes()[:2] == b"PK"
+
+
+# 2. build --simulate, then a rebuild over it
+
+
+def test_build_with_simulation_then_rebuild_over_it(tmp_path):
+    args = ("build", "--out", str(tmp_path), "--flavour", "native", "--no-picture", "--no-addin")
+    done = run(*args, "--simulate", "200")
+    assert done.returncode == 0, done.stderr
+    again = run(*args)  # the Simulation sheet is the builder's own: not an edit
+    assert again.returncode == 0, again.stderr
