@@ -65,6 +65,9 @@ DEFAULT_CHUNK_PATHS = 16 * STREAM_PATHS
 TRACE_PATHS = 2000
 """Paths whose daily price, shares and cumulative gross are kept (for fan charts and checks)."""
 UDF_MAX_PATHS = 10_000
+# The README's cluster run: 100M paths keep 10.8 GB of per-path results on the client; more is refused outright
+# (run several seeds and combine their summaries), and the command line also refuses what this machine cannot hold.
+MAX_PATHS = 100_000_000
 
 SUMMARY_FIELDS = (
     "gross",
@@ -185,10 +188,10 @@ class Simulation:
     trace_paths: int = TRACE_PATHS
 
     def __post_init__(self) -> None:
-        _whole(self.paths, "paths", 1)
+        _whole(self.paths, "paths", 1, MAX_PATHS)
         _whole(self.days, "days", 1, 100_000)
         _whole(self.seed, "seed", 0)
-        _whole(self.chunk_paths, "chunk_paths", 1)
+        _whole(self.chunk_paths, "chunk_paths", 1, MAX_PATHS)
         _whole(self.trace_paths, "trace_paths", 0)
         _real(self.adv_fraction, "adv_fraction", 0.0, 1.0, low_open=True)
         _real(self.drift, "drift", -10.0, 10.0)
@@ -521,13 +524,21 @@ def simulate(
     return into.result()
 
 
+BOOL_COLUMNS = frozenset({"max_reached", "compensation_cap_breach", "nasdaq_20pct_breach", "cash_out"})
+
+
+def result_bytes(sim: Simulation) -> int:
+    """Memory the per-path results take (one float64 or bool per path and column) plus the traced paths."""
+    per_path = sum(1 if c in BOOL_COLUMNS else 8 for c in PATH_COLUMNS)
+    return sim.paths * per_path + 3 * 8 * min(sim.trace_paths, sim.paths) * sim.days
+
+
 class _Collector:
     """Per-path results written in place as chunks finish (in any order): one copy of the results in memory."""
 
     def __init__(self, terms: DealTerms, sim: Simulation) -> None:
         self.terms, self.sim = terms, sim
-        bools = {"max_reached", "compensation_cap_breach", "nasdaq_20pct_breach", "cash_out"}
-        self.columns = {c: np.empty(sim.paths, dtype=bool if c in bools else np.float64) for c in PATH_COLUMNS}
+        self.columns = {c: np.empty(sim.paths, dtype=bool if c in BOOL_COLUMNS else np.float64) for c in PATH_COLUMNS}
         traced = min(sim.trace_paths, sim.paths)
         self.traces = [np.empty((traced, sim.days)) for _ in range(3)]
 
@@ -713,6 +724,24 @@ _FLAGS = {
 }
 
 
+def _check_memory(sim: Simulation) -> None:
+    """Refuse a run whose per-path results would not fit in half of this machine's memory."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return
+    need = result_bytes(sim)
+    if need > memory // 2:
+        most = (memory // 2) // result_bytes(Simulation(paths=1, days=sim.days, trace_paths=0))
+        raise CEOModelError(
+            "paths",
+            f"{sim.paths:,} paths need {need / 1e9:,.1f} GB for their results and this machine has "
+            f"{memory / 1e9:,.1f} GB; run at most about {most:,} paths here, or several seeds and combine their "
+            "summaries",
+            ErrorKind.NUM,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     from model import PROSPECTUS
     from model.terms_file import load_terms
@@ -742,6 +771,7 @@ def main(argv: list[str] | None = None) -> int:
             chunk_paths=args.chunk_paths,
         )
         check_terms(terms, sim)
+        _check_memory(sim)
     except CEOModelError as exc:
         if exc.argument.startswith("terms."):
             where = f"--terms: {exc.argument.removeprefix('terms.')}"
@@ -770,6 +800,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OSError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"{prog}: argument --paths: ran out of memory for {sim.paths:,} paths; run fewer", file=sys.stderr)
         return 2
     finally:
         if bar:

@@ -75,3 +75,11 @@ def test_build_with_simulation_then_rebuild_over_it(tmp_path):
     assert done.returncode == 0, done.stderr
     again = run(*args)  # the Simulation sheet is the builder's own: not an edit
     assert again.returncode == 0, again.stderr
+
+
+# 9. simulate --paths is bounded
+
+
+def test_simulate_refuses_an_unbounded_number_of_paths():
+    line = one_line(run("simulate", "--paths", "1000000000000"))
+    assert "--paths" in line and "100,000,000" in line
