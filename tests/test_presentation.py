@@ -120,7 +120,8 @@ def test_page_setup_of_every_sheet(built):
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         # one page wide; as many tall as needed, but the Checks on at most two (a few flag rows spilled a page)
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 2 if ws.title == "Checks" else 0), ws.title
-    assert book["Inputs"].page_setup.orientation == "landscape"
+    assert book["Inputs"].page_setup.orientation == "portrait"  # one column of blocks, A:F
+    assert book["Calculations"].page_setup.orientation == "landscape"
     assert book["Checks"].print_title_rows
 
 
