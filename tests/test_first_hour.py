@@ -83,3 +83,51 @@ def test_build_with_simulation_then_rebuild_over_it(tmp_path):
 def test_simulate_refuses_an_unbounded_number_of_paths():
     line = one_line(run("simulate", "--paths", "1000000000000"))
     assert "--paths" in line and "100,000,000" in line
+
+
+def test_refresh_of_a_workbook_that_is_not_a_model_is_refused(tmp_path):
+    """A spreadsheet with none of the model's inputs is refused in one line; no default model is written for it."""
+    from openpyxl import Workbook
+
+    other = tmp_path / "budget.xlsx"
+    book = Workbook()
+    book.active["A1"] = "Budget 2027"
+    book.save(other)
+    done = run("refresh", str(other), "-o", str(tmp_path / "out.xlsx"))
+    assert done.returncode == 2, done.stderr
+    assert "budget.xlsx is not a CEO Model workbook" in one_line(done)
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_build_with_a_named_deal_builds_that_deal(tmp_path):
+    """``--deal modern-atm`` builds the modern programme's terms, not the prospectus's (it used to be ignored)."""
+    from openpyxl import load_workbook
+
+    from model import deals
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            "--deal",
+            "modern-atm",
+            "--out",
+            str(tmp_path),
+            "--flavour",
+            "native",
+            "--engine",
+            "formulas",
+            "--no-addin",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    book = load_workbook(tmp_path / "CEO_Model_native.xlsx", data_only=True)  # the value the engine cached
+    sheet, ref = book.defined_names["ProgrammeMaximum"].attr_text.split("!")
+    expected = deals.DEALS["modern-atm"].TERMS.schedule.maximum
+    assert book[sheet.strip("'")][ref.replace("$", "")].value == expected
+    assert expected != deals.DEALS["prospectus-2001"].TERMS.schedule.maximum
+    refused = run("build", "--deal", "modern-atm", "--terms", "deal.toml")
+    assert refused.returncode == 2 and "--deal" in refused.stderr

@@ -1,6 +1,6 @@
 """``ceo-model build`` (and ``python build.py``): write the CEO model workbooks to dist/ and print the key figures.
 
-python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE] [--force]
+python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE | --deal NAME] [--force]
                 [--simulate [PATHS]] [--engine libreoffice|formulas] [--no-addin]
 python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
@@ -19,7 +19,6 @@ from pathlib import Path
 
 from openpyxl.utils.datetime import from_excel
 
-import model
 from model import deals
 from model.errors import CEOModelError
 from workbook import labels
@@ -54,7 +53,11 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     parser.add_argument(
         "--init-terms", type=Path, metavar="FILE", help="write a named deal's terms as an editable TOML file"
     )
-    parser.add_argument("--deal", choices=tuple(deals.DEALS), default=deals.DEFAULT, help="with --init-terms")
+    parser.add_argument(
+        "--deal",
+        choices=tuple(deals.DEALS),
+        help=f"a named deal to build, or to write with --init-terms (default {deals.DEFAULT})",
+    )
     parser.add_argument("--force", action="store_true", help="replace existing files even if not built by CEO Model")
     parser.add_argument("--no-picture", action="store_true", help="skip rendering Outputs and Timeline to PNG")
     parser.add_argument(
@@ -75,6 +78,8 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     parser.add_argument("-o", "--output", type=Path, metavar="NEW", help="with --refresh: where to write")
     args = parser.parse_args(argv)
     args.prog = prog
+    if args.deal and (args.refresh or args.terms):
+        parser.error("--deal names the terms to build; it does not go with --terms or --refresh")
     if args.refresh:
         return _refresh(args)
     if args.init_terms:
@@ -85,7 +90,8 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
         parser.error("--date-format goes with --placements")
 
     try:
-        terms = read_terms(args.terms) if args.terms else Deal(model.PROSPECTUS, deals.DEALS[deals.DEFAULT].SOURCES)
+        named = deals.DEALS[args.deal or deals.DEFAULT]
+        terms = read_terms(args.terms) if args.terms else Deal(named.TERMS, named.SOURCES)
         placements = read_placements(args.placements, terms.terms, args.date_format) if args.placements else None
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
         engine = choose(args.engine)
@@ -97,7 +103,9 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
             from workbook.simulation_sheet import add_simulation_sheet
 
             for b in built:
-                add_simulation_sheet(b.path, b.values, simulation, str(args.terms) if args.terms else "prospectus")
+                add_simulation_sheet(
+                    b.path, b.values, simulation, str(args.terms) if args.terms else args.deal or "prospectus"
+                )
     except (CEOModelError, RefusedOverwrite, OSError, ValueError, EngineChoiceError) as exc:
         print(f"{args.prog}: {exc}", file=sys.stderr)
         return 2
@@ -126,15 +134,16 @@ def _init_terms(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         print(f"{args.prog}: {target} exists; use --force to replace it", file=sys.stderr)
         return 2
-    deal = deals.DEALS[args.deal]
-    text = dumps(deal.TERMS, deal.SOURCES, title=f"{deal.TERMS.issuer} ({args.deal})")
+    name = args.deal or deals.DEFAULT
+    deal = deals.DEALS[name]
+    text = dumps(deal.TERMS, deal.SOURCES, title=f"{deal.TERMS.issuer} ({name})")
     try:
         with atomic_target(target) as tmp:
             tmp.write_text(text, encoding="utf-8")
     except OSError as exc:
         print(f"{args.prog}: cannot write {target}: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {target}: the {args.deal} terms; edit it, then: python build.py --terms {target}")
+    print(f"wrote {target}: the {name} terms; edit it, then: python build.py --terms {target}")
     return 0
 
 

@@ -88,6 +88,8 @@ def refresh(
         raise RefusedOverwrite(f"{new.name}: the refreshed workbook is an .xlsx (no macros); name it *.xlsx")
     opened = open_workbook(old)
     read = read_inputs(opened, as_built=False)
+    if read.cells == 0:
+        raise CEOModelError("OLD", f"{Path(old).name} is not a CEO Model workbook: none of its inputs were found")
     if deal is not None or placements_file is not None:
         if deal is None and read.terms is None:
             raise CEOModelError("OLD", "its terms are not valid, so --placements alone cannot be applied; give --terms")
