@@ -35,7 +35,7 @@ def _harden() -> None:
 
 
 def _recalc(args: argparse.Namespace) -> int:
-    from workbook.files import RefusedOverwrite
+    from workbook.files import RefusedOverwrite, check_overwrite
     from workbook.safety import UnreadableWorkbook, check_package
 
     source = Path(args.input)
@@ -46,7 +46,8 @@ def _recalc(args: argparse.Namespace) -> int:
                 f"-o {target}: is a folder; name the workbook to write, e.g. -o {target / source.name}"
             )
         package = check_package(source)  # before the engine is even imported: hostile files fail fast
-        _check_target(source, target, args.force)
+        if not (target.exists() and source.exists() and target.samefile(source)):  # in place is recalc's default
+            check_overwrite(target, args.force)
         from workbook.engines import prestart
 
         prestart(args.engine)  # LibreOffice starts while the rest is imported
@@ -81,27 +82,6 @@ def _recalc(args: argparse.Namespace) -> int:
         + (f" ({errors} error values)" if errors else "")
     )
     return 0
-
-
-def _check_target(source: Path, target: Path, force: bool) -> None:
-    """``-o OUT`` never replaces a file the user made: only a CEO Model workbook without edits, unless ``force``."""
-    from workbook.files import RefusedOverwrite, built_by_us
-
-    if force or not target.exists() or (source.exists() and target.samefile(source)):
-        return
-    if not target.is_file() or not built_by_us(target):
-        raise RefusedOverwrite(f"-o {target}: exists and was not written by CEO Model; use --force to replace it")
-    from workbook.fingerprint import EDITED, edit_status
-
-    try:
-        edited = edit_status(target)
-    except Exception:  # unreadable: cannot rule out edits
-        edited = "cannot be read to rule out edits"
-    if edited:
-        why = "was edited since it was built" if edited == EDITED else edited.split(":")[0].split(",")[0]
-        raise RefusedOverwrite(
-            f"-o {target}: {why}; recalc would replace it with {source.name}: choose another -o, or use --force"
-        )
 
 
 def _validate(args: argparse.Namespace) -> int:
