@@ -25,6 +25,7 @@ from workbook import labels
 from workbook.engines import EngineChoiceError, choose
 from workbook.files import RefusedOverwrite, atomic_target, check_overwrite
 from workbook.generate import FILE_NAMES, build, named_values, read_terms
+from workbook.lo_engine import AddinNotLoaded
 from workbook.placements_file import read_placements
 from workbook.spec import Unit
 from workbook.template import OUTPUTS, Deal
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
                 add_simulation_sheet(
                     b.path, b.values, simulation, str(args.terms) if args.terms else args.deal or "prospectus"
                 )
+    except AddinNotLoaded as exc:  # not the user's input: the engine failed them (see workbook.libreoffice.environment)
+        print(f"{args.prog}: {exc}; nothing written", file=sys.stderr)
+        return 1
     except (CEOModelError, RefusedOverwrite, OSError, ValueError, EngineChoiceError) as exc:
         print(f"{args.prog}: {exc}", file=sys.stderr)
         return 2
@@ -172,6 +176,9 @@ def _refresh(args: argparse.Namespace) -> int:
             placements_file=args.placements,
             date_format=args.date_format,
         )
+    except AddinNotLoaded as exc:
+        print(f"{args.prog} --refresh: {exc}; nothing written", file=sys.stderr)
+        return 1
     except (UnreadableWorkbook, RefusedOverwrite, CEOModelError, OSError, ValueError) as exc:
         print(f"{args.prog} --refresh: {exc}", file=sys.stderr)
         return 2

@@ -48,6 +48,34 @@ def available() -> bool:
     return executable() is not None
 
 
+PYTHON_VARIABLES = ("PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONEXECUTABLE", "VIRTUAL_ENV")
+
+
+def environment(home: str | None = None, python: str | None = None) -> dict[str, str]:
+    """The environment every LibreOffice of ours (and LibreOffice's Python driving it) starts in.
+
+    LibreOffice built against the system's Python (Debian, Ubuntu, Fedora) embeds that libpython without
+    naming its program, so CPython finds its prefix by looking for ``python3`` on PATH. With a virtualenv
+    activated (or pyenv's interpreter) first on PATH, the embedded Python reads that ``pyvenv.cfg`` and runs
+    as that environment: the system's ``dist-packages``, where ``uno.py`` lives, leaves ``sys.path``,
+    LibreOffice's ``pythonloader`` fails on ``import uno``, and no Python component loads — every CEO_* cell
+    is ``#VALUE!`` (or the file does not open). So the folder of LibreOffice's own Python (``python``,
+    default :func:`workbook.lo_engine.python`) goes first on PATH, and Python's own variables are dropped.
+    ``home``: HOME for LibreOffice (its private profile's folder)."""
+    if python is None:
+        from workbook import lo_engine
+
+        python = lo_engine.python()
+    env = {k: v for k, v in os.environ.items() if k not in PYTHON_VARIABLES}
+    if python:
+        first = os.path.dirname(python)
+        rest = [p for p in env.get("PATH", os.defpath).split(os.pathsep) if p and p != first]
+        env["PATH"] = os.pathsep.join([first, *rest])
+    if home is not None:
+        env["HOME"] = str(home)
+    return env
+
+
 def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool, profile_from: Path | None = None) -> Path:
     """Open ``source`` in a fresh LibreOffice process with a private profile and save it as ``target``.
 
@@ -75,7 +103,7 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool, prof
             str(out_dir),
             str(source),
         ]
-        env = {**os.environ, "HOME": tmp}
+        env = environment(home=tmp)
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, env=env, check=False)
         except subprocess.TimeoutExpired as exc:

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.libreoffice import HEADLESS, TIMEOUT_SECONDS, LibreOfficeError, executable
+from workbook.libreoffice import HEADLESS, TIMEOUT_SECONDS, LibreOfficeError, environment, executable
 
 SCRIPT = Path(__file__).with_name("lo_uno_script.py")
 
@@ -61,7 +61,7 @@ def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list
         raise LibreOfficeError("LibreOffice (soffice) with its Python bridge (python3-uno) is not installed")
     with tempfile.TemporaryDirectory(prefix="ceo_lo_uno_") as tmp:
         profile = Path(tmp) / "profile"
-        env = {**os.environ, "HOME": tmp}
+        env = environment(home=tmp)  # LibreOffice's Python first on PATH: see workbook.libreoffice.environment
         user_installation = f"-env:UserInstallation={profile.as_uri()}"
         if len(extensions) > 1:
             raise LibreOfficeError("one extension (the CEO add-in) at most")
