@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     except (AddinError, OSError) as exc:
         print(f"oxt: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {target} (install: unopkg add {target}, or Tools › Extension Manager)")
+    print(f"wrote {target} (install: unopkg add {target}, as root unopkg add --shared; or Tools › Extension Manager)")
     return 0
 
 

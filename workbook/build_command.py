@@ -221,7 +221,10 @@ def _addin(out: Path) -> None:
     except (AddinError, OSError) as exc:
         print(f"No LibreOffice add-in: {exc}")
         return
-    print(f"wrote {oxt}  (LibreOffice add-in: unopkg add {oxt.name}, or Tools › Extension Manager)")
+    print(
+        f"wrote {oxt}  (LibreOffice add-in: unopkg add {oxt.name}, as root unopkg add --shared {oxt.name}; "
+        "or Tools › Extension Manager)"
+    )
     from udfs import vba
 
     bas = vba.write(out / "CEO_Model_udfs.bas")
@@ -229,20 +232,24 @@ def _addin(out: Path) -> None:
 
 
 def _picture(built) -> None:
-    from workbook import libreoffice
+    from workbook import libreoffice, lo_engine
 
     if not libreoffice.available():
         print("\nNo picture: LibreOffice is not installed (apt-get install libreoffice-calc-nogui poppler-utils).")
         return
     source = next((b for b in built if b.flavour == "udf"), built[0])
-    for sheet in PICTURED:
-        png = source.path.with_name(f"{source.path.stem}_{sheet}.png")
-        try:
-            libreoffice.render_sheet(source.path, sheet, png)
-        except libreoffice.LibreOfficeError as exc:
-            print(f"\nNo picture: {exc}")
-            return
+    pngs = {sheet: source.path.with_name(f"{source.path.stem}_{sheet}.png") for sheet in PICTURED}
+    try:  # the udf flavour with the add-in: LibreOffice computes its array line items on load
+        charts = lo_engine.render_sheets(source.path, pngs)
+    except libreoffice.LibreOfficeError as exc:
+        print(f"\nNo picture: {exc}")
+        return
+    for sheet, png in pngs.items():
         print(f"\npicture of {sheet}: {png}")
+        for chart in (charts or {}).get(sheet, []):
+            empty = [s["range"] for s in chart["series"] if not any(v is not None for v in s["values"])]
+            if empty:
+                print(f"warning: the chart {chart['title']!r} draws no numbers from {', '.join(empty)}")
 
 
 PICTURED = ("Outputs", "Timeline")  # sheets rendered to PNG beside the workbook

@@ -219,6 +219,19 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> P
     return libreoffice.convert(source, out_dir, target, recalculate=recalculate, profile_from=profile)
 
 
+def render_sheets(source: Path, pngs: dict[str, Path], dpi: int = 100) -> dict | None:
+    """:func:`workbook.libreoffice.render_sheets` with the CEO add-in when ``source`` calls it and it can be
+    installed: the udf flavour's array line items (the commission curve, the scenario grids) and the charts
+    drawing them are computed on load, by the add-in."""
+    profile = None
+    if calls_addin(Path(source)):
+        try:
+            profile = profile_with(addin()) if unavailable_reason() is None else None
+        except EngineUnavailable:
+            profile = None
+    return libreoffice.render_sheets(source, pngs, dpi, profile_from=profile)
+
+
 class Engine:
     """One headless LibreOffice with the add-in; :meth:`compute` may be called many times."""
 
