@@ -104,3 +104,16 @@ def test_recalc_refuses_to_cache_errors_of_an_add_in_that_did_not_load(no_addin,
     assert code == 1
     assert len(err.strip().splitlines()) == 1 and "did not load the CEO add-in" in err, err
     assert not target.exists()
+
+
+def test_libreoffice_starts_with_its_own_python_first_on_path(monkeypatch):
+    from workbook import libreoffice
+
+    monkeypatch.setenv("PATH", os.pathsep.join(["/work/project/.venv/bin", "/usr/local/bin", "/usr/bin", "/bin"]))
+    monkeypatch.setenv("VIRTUAL_ENV", "/work/project/.venv")
+    monkeypatch.setenv("PYTHONHOME", "/work/project/.venv")
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    env = libreoffice.environment(home="/tmp/profile", python="/usr/bin/python3")
+    assert env["PATH"].split(os.pathsep) == ["/usr/bin", "/work/project/.venv/bin", "/usr/local/bin", "/bin"]
+    assert not {"VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH"} & set(env)
+    assert env["HOME"] == "/tmp/profile"
