@@ -198,10 +198,12 @@ def _last_error(document, cell=None):
         target = sheet.getCellRangeByName(ref)
         if target.getError() == 0:  # no error: succeeded, or no formula at all
             continue
-        formula = target.getFormula()
+        formula, given = target.getFormula(), {}  # the arguments the formula gives each function, read once
         for excel_name, passed, record in reversed(_FAILURES):
-            given = _call_arguments(formula, _camel_of.get(excel_name, excel_name))
-            if given is not None and _same(document, sheet, given, passed):
+            if excel_name not in given:
+                texts = _call_arguments(formula, _camel_of.get(excel_name, excel_name))
+                given[excel_name] = None if texts is None else [_value_of(document, sheet, t) for t in texts]
+            if given[excel_name] is not None and _same(given[excel_name], passed):
                 return str(record)
     return ""
 
@@ -265,9 +267,8 @@ def _value_of(document, sheet, text):
     return data[0][0] if len(data) == 1 and len(data[0]) == 1 else data
 
 
-def _same(document, sheet, given, passed):
-    for text, value in zip(given, passed, strict=False):  # omitted trailing arguments reach us as None
-        expected = _value_of(document, sheet, text)
+def _same(given, passed):
+    for expected, value in zip(given, passed, strict=False):  # omitted trailing arguments reach us as None
         if expected is _UNKNOWN:
             continue
         if isinstance(expected, tuple) or isinstance(value, tuple):
