@@ -80,9 +80,4 @@ def test_changed_inputs_flow_through_libreoffice_and_our_engine_alike(built, tmp
         assert close(named(ours, lay.names, name), expected[name]), name
 
 
-def test_outputs_sheet_renders_to_png(built, tmp_path):
-    png = libreoffice.render_sheet(built["udf"].path, "Outputs", tmp_path / "outputs.png")
-    data = png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert width > 800 and height > 600
+# The rendered pictures (both flavours, every chart series drawn from the workbook): tests/test_rendered_charts.py

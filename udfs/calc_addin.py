@@ -105,13 +105,15 @@ def _describe() -> list[dict]:
                 "doc": inspect.getdoc(fn) or "",
                 "category": meta["category"],
                 "params": params,
+                "document": bool(getattr(fn, "calc_document", False)),
             }
         )
     return table
 
 
 def function_table() -> list[dict]:
-    """``[{excel, python, idl, doc, category, params: [{name, idl, doc, optional}]}]`` in catalogue order."""
+    """``[{excel, python, idl, doc, category, params: [{name, idl, doc, optional}], document}]`` in catalogue order
+    (``document``: Calc passes the calling document first, see :mod:`udfs.calc_component`)."""
     run = subprocess.run(
         [sys.executable, __file__, "--describe"],  # as a script: udfs is not imported before the patch
         capture_output=True,
@@ -134,14 +136,16 @@ def project_root() -> Path:
 
 def idl(table: list[dict]) -> str:
     def params(f: dict) -> str:
-        return ", ".join("[in] any " + p["idl"] for p in f["params"])
+        # Calc passes the calling document to a first parameter of this type (not shown to the user)
+        caller = ["[in] com::sun::star::beans::XPropertySet caller"] if f.get("document") else []
+        return ", ".join(caller + ["[in] any " + p["idl"] for p in f["params"]])
 
     # every result is a matrix (a single value is 1 x 1): Calc takes an add-in's array result only in this type
     methods = "\n".join(f"        sequence< sequence< any > > {f['idl']}({params(f)});" for f in table)
     opening = "".join(f"module {m} {{ " for m in MODULE.split("::"))
     closing = "}; " * len(MODULE.split("::"))
     return (
-        "#include <com/sun/star/uno/XInterface.idl>\n"
+        "#include <com/sun/star/uno/XInterface.idl>\n#include <com/sun/star/beans/XPropertySet.idl>\n"
         f"{opening}\n    interface {INTERFACE} : com::sun::star::uno::XInterface {{\n{methods}\n    }};\n{closing}\n"
     )
 
@@ -277,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     except (AddinError, OSError) as exc:
         print(f"oxt: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {target} (install: unopkg add {target}, or Tools › Extension Manager)")
+    print(f"wrote {target} (install: unopkg add {target}, as root unopkg add --shared; or Tools › Extension Manager)")
     return 0
 
 

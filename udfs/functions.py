@@ -426,3 +426,6 @@ def ceo_last_error(cell=None):
         raise CEOModelError("cell", 'must be a cell address as text, e.g. CELL("address",B7) or "Calculations!B7"')
     record = last_error(cell, caller=call_context().cell)
     return "" if record is None else str(record)
+
+
+ceo_last_error.calc_document = True  # the LibreOffice add-in gets the calling document (udfs.calc_component)

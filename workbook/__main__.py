@@ -74,6 +74,9 @@ def _recalc(args: argparse.Namespace) -> int:
         print(f"recalc: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
+        if type(exc).__name__ == "AddinNotLoaded":  # the engine's failure, not the file's: nothing is cached
+            print(f"recalc: {exc}; {target.name} left as it was", file=sys.stderr)
+            return 1
         print(f"recalc: cannot recalculate {source.name}: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
         return 2
     errors = sum(1 for v in values.values() if type(v).__name__ == "ExcelErrorValue")

@@ -25,6 +25,7 @@ from workbook import labels
 from workbook.engines import EngineChoiceError, choose
 from workbook.files import RefusedOverwrite, atomic_target, check_overwrite
 from workbook.generate import FILE_NAMES, build, named_values, read_terms
+from workbook.lo_engine import AddinNotLoaded
 from workbook.placements_file import read_placements
 from workbook.spec import Unit
 from workbook.template import OUTPUTS, Deal
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
                 add_simulation_sheet(
                     b.path, b.values, simulation, str(args.terms) if args.terms else args.deal or "prospectus"
                 )
+    except AddinNotLoaded as exc:  # not the user's input: the engine failed them (see workbook.libreoffice.environment)
+        print(f"{args.prog}: {exc}; nothing written", file=sys.stderr)
+        return 1
     except (CEOModelError, RefusedOverwrite, OSError, ValueError, EngineChoiceError) as exc:
         print(f"{args.prog}: {exc}", file=sys.stderr)
         return 2
@@ -172,6 +176,9 @@ def _refresh(args: argparse.Namespace) -> int:
             placements_file=args.placements,
             date_format=args.date_format,
         )
+    except AddinNotLoaded as exc:
+        print(f"{args.prog} --refresh: {exc}; nothing written", file=sys.stderr)
+        return 1
     except (UnreadableWorkbook, RefusedOverwrite, CEOModelError, OSError, ValueError) as exc:
         print(f"{args.prog} --refresh: {exc}", file=sys.stderr)
         return 2
@@ -214,7 +221,10 @@ def _addin(out: Path) -> None:
     except (AddinError, OSError) as exc:
         print(f"No LibreOffice add-in: {exc}")
         return
-    print(f"wrote {oxt}  (LibreOffice add-in: unopkg add {oxt.name}, or Tools › Extension Manager)")
+    print(
+        f"wrote {oxt}  (LibreOffice add-in: unopkg add {oxt.name}, as root unopkg add --shared {oxt.name}; "
+        "or Tools › Extension Manager)"
+    )
     from udfs import vba
 
     bas = vba.write(out / "CEO_Model_udfs.bas")
@@ -222,20 +232,24 @@ def _addin(out: Path) -> None:
 
 
 def _picture(built) -> None:
-    from workbook import libreoffice
+    from workbook import libreoffice, lo_engine
 
     if not libreoffice.available():
         print("\nNo picture: LibreOffice is not installed (apt-get install libreoffice-calc-nogui poppler-utils).")
         return
     source = next((b for b in built if b.flavour == "udf"), built[0])
-    for sheet in PICTURED:
-        png = source.path.with_name(f"{source.path.stem}_{sheet}.png")
-        try:
-            libreoffice.render_sheet(source.path, sheet, png)
-        except libreoffice.LibreOfficeError as exc:
-            print(f"\nNo picture: {exc}")
-            return
+    pngs = {sheet: source.path.with_name(f"{source.path.stem}_{sheet}.png") for sheet in PICTURED}
+    try:  # the udf flavour with the add-in: LibreOffice computes its array line items on load
+        charts = lo_engine.render_sheets(source.path, pngs)
+    except libreoffice.LibreOfficeError as exc:
+        print(f"\nNo picture: {exc}")
+        return
+    for sheet, png in pngs.items():
         print(f"\npicture of {sheet}: {png}")
+        for chart in (charts or {}).get(sheet, []):
+            empty = [s["range"] for s in chart["series"] if not any(v is not None for v in s["values"])]
+            if empty:
+                print(f"warning: the chart {chart['title']!r} draws no numbers from {', '.join(empty)}")
 
 
 PICTURED = ("Outputs", "Timeline")  # sheets rendered to PNG beside the workbook

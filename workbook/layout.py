@@ -241,7 +241,9 @@ class _Builder:
     def cover(self, sheet: Sheet) -> None:
         flavour_text = {
             "udf": "Flavour: udf — calculations call the CEO_* functions (Excel with the xlwings add-in and UDF Modules = udfs; "
-            "values are cached, so the file also opens correctly without the add-in until it recalculates).",
+            "values are cached, so Excel also opens it correctly without the add-in until it recalculates). LibreOffice "
+            "computes array formulas on opening: without the CEO_Model.oxt add-in the line items over ranges are errors "
+            "and the commission and dilution charts on Outputs are empty — install the add-in, or open the native file.",
             "native": "Flavour: native — built-in Excel functions only; works in any spreadsheet without the add-in.",
         }[self.flavour]
         s = sheet.name

@@ -48,6 +48,34 @@ def available() -> bool:
     return executable() is not None
 
 
+PYTHON_VARIABLES = ("PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONEXECUTABLE", "VIRTUAL_ENV")
+
+
+def environment(home: str | None = None, python: str | None = None) -> dict[str, str]:
+    """The environment every LibreOffice of ours (and LibreOffice's Python driving it) starts in.
+
+    LibreOffice built against the system's Python (Debian, Ubuntu, Fedora) embeds that libpython without
+    naming its program, so CPython finds its prefix by looking for ``python3`` on PATH. With a virtualenv
+    activated (or pyenv's interpreter) first on PATH, the embedded Python reads that ``pyvenv.cfg`` and runs
+    as that environment: the system's ``dist-packages``, where ``uno.py`` lives, leaves ``sys.path``,
+    LibreOffice's ``pythonloader`` fails on ``import uno``, and no Python component loads — every CEO_* cell
+    is ``#VALUE!`` (or the file does not open). So the folder of LibreOffice's own Python (``python``,
+    default :func:`workbook.lo_engine.python`) goes first on PATH, and Python's own variables are dropped.
+    ``home``: HOME for LibreOffice (its private profile's folder)."""
+    if python is None:
+        from workbook import lo_engine
+
+        python = lo_engine.python()
+    env = {k: v for k, v in os.environ.items() if k not in PYTHON_VARIABLES}
+    if python:
+        first = os.path.dirname(python)
+        rest = [p for p in env.get("PATH", os.defpath).split(os.pathsep) if p and p != first]
+        env["PATH"] = os.pathsep.join([first, *rest])
+    if home is not None:
+        env["HOME"] = str(home)
+    return env
+
+
 def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool, profile_from: Path | None = None) -> Path:
     """Open ``source`` in a fresh LibreOffice process with a private profile and save it as ``target``.
 
@@ -75,7 +103,7 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool, prof
             str(out_dir),
             str(source),
         ]
-        env = {**os.environ, "HOME": tmp}
+        env = environment(home=tmp)
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, env=env, check=False)
         except subprocess.TimeoutExpired as exc:
@@ -105,26 +133,53 @@ def recalculated_values(source: Path) -> dict[tuple[str, str], object]:
 
 
 def render_sheet(source: Path, sheet: str, png: Path, dpi: int = 100) -> Path:
-    """Render one sheet of ``source`` (with its cached values) to ``png``."""
+    """Render one sheet of ``source`` to ``png`` as LibreOffice opens it (:func:`render_sheets`)."""
+    from workbook import lo_engine
+
+    lo_engine.render_sheets(Path(source), {sheet: Path(png)}, dpi)
+    return png
+
+
+def render_sheets(
+    source: Path, pngs: dict[str, Path], dpi: int = 100, *, profile_from: Path | None = None
+) -> dict[str, list[dict]] | None:
+    """Render sheets of ``source`` to PNG (``{sheet: png}``), as LibreOffice opens the file, and answer what
+    every chart of the document draws: ``{sheet: [{"title", "series": [{"name", "range", "values"}]}]}``
+    (values None where a cell is an error), read over UNO from the very document exported to PDF.
+
+    LibreOffice shows an .xlsx's cached values but computes array formulas on load, whatever its settings:
+    the udf flavour's array line items need the CEO add-in then (``profile_from``, a profile with it
+    installed: :func:`workbook.lo_engine.render_sheets`), or they and the charts drawing them are ``#NAME?``.
+    Without LibreOffice's Python bridge the PDF is converted by ``soffice`` alone and the answer is None."""
+    from workbook import lo_edit
+    from workbook.recalc import sheet_parts
+
     if shutil.which("pdftoppm") is None:
         raise LibreOfficeError("pdftoppm is not installed (apt-get install poppler-utils)")
     with zipfile.ZipFile(source) as archive:
-        from workbook.recalc import sheet_parts
-
         names = list(sheet_parts(archive))
-    page = names.index(sheet) + 1
+    charts = None
     with tempfile.TemporaryDirectory(prefix="ceo_render_") as out:
-        pdf = convert(Path(source), Path(out), PDF_ONE_PAGE_PER_SHEET, recalculate=False)
-        stem = Path(out) / "page"
-        run = subprocess.run(
-            ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(stem)],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
-        if run.returncode != 0:
-            raise LibreOfficeError(f"pdftoppm failed: {run.stderr.strip()[:300]}")
-        png.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(stem.with_suffix(".png")), png)
-    return png
+        if lo_edit.available():
+            pdf = Path(out) / f"{Path(source).stem}.pdf"
+            job = lo_edit.Job(Path(source), pdf, recalculate=False, charts=True)
+            (report,) = lo_edit.run([job], profile_from=profile_from)
+            charts = report.get("charts", {})
+        else:
+            pdf = convert(Path(source), Path(out), PDF_ONE_PAGE_PER_SHEET, recalculate=False, profile_from=profile_from)
+        for sheet, png in pngs.items():
+            page = names.index(sheet) + 1
+            stem = Path(out) / "page"
+            pages = ["-f", str(page), "-l", str(page)]
+            run = subprocess.run(
+                ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", *pages, str(pdf), str(stem)],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
+            )
+            if run.returncode != 0:
+                raise LibreOfficeError(f"pdftoppm failed: {run.stderr.strip()[:300]}")
+            Path(png).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(stem.with_suffix(".png")), png)
+    return charts

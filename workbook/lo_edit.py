@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.libreoffice import HEADLESS, TIMEOUT_SECONDS, LibreOfficeError, executable
+from workbook.libreoffice import HEADLESS, TIMEOUT_SECONDS, LibreOfficeError, environment, executable
 
 SCRIPT = Path(__file__).with_name("lo_uno_script.py")
 
@@ -30,12 +30,17 @@ class Job:
 
     ``recalculate``: recalculate every formula before saving (Data > Calculate >
     Recalculate Hard), so the file holds LibreOffice's own values, not ours.
+    A ``target`` ending in ``.pdf`` is exported as PDF (one page per sheet);
+    ``charts``: report what every chart draws; ``read``: ``{sheet: [cell, ...]}`` to report what those
+    cells show (see :mod:`workbook.lo_uno_script`).
     """
 
     source: Path
     target: Path
     edits: list[dict] = field(default_factory=list)
     recalculate: bool = True
+    charts: bool = False
+    read: dict[str, list[str]] = field(default_factory=dict)
 
 
 def uno_python() -> str | None:
@@ -56,19 +61,28 @@ def available() -> bool:
 
 def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list[Path]:
     """Run every job in one LibreOffice process; raise :class:`LibreOfficeError` naming the first that failed."""
+    run(jobs, extensions=extensions)
+    return [Path(j.target) for j in jobs]
+
+
+def run(jobs: list[Job], *, extensions: tuple[Path, ...] = (), profile_from: Path | None = None) -> list[dict]:
+    """:func:`edit_and_save`, answering each job's report (``{"target", "ok"[, "charts"]}``); ``profile_from``:
+    a profile to start from (a copy), such as :func:`workbook.lo_engine.profile_with`'s."""
     exe, python = executable(), uno_python()
     if exe is None or python is None:
         raise LibreOfficeError("LibreOffice (soffice) with its Python bridge (python3-uno) is not installed")
     with tempfile.TemporaryDirectory(prefix="ceo_lo_uno_") as tmp:
         profile = Path(tmp) / "profile"
-        env = {**os.environ, "HOME": tmp}
+        env = environment(home=tmp)  # LibreOffice's Python first on PATH: see workbook.libreoffice.environment
         user_installation = f"-env:UserInstallation={profile.as_uri()}"
         if len(extensions) > 1:
             raise LibreOfficeError("one extension (the CEO add-in) at most")
         if extensions:  # a profile with the add-in installed, as the engine makes it (unopkg refuses root)
             from workbook import lo_engine
 
-            shutil.copytree(lo_engine.profile_with(Path(extensions[0])), profile, symlinks=True)
+            profile_from = lo_engine.profile_with(Path(extensions[0]))
+        if profile_from is not None:
+            shutil.copytree(profile_from, profile, symlinks=True)
         spec = Path(tmp) / "jobs.json"
         spec.write_text(
             json.dumps(
@@ -78,6 +92,8 @@ def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list
                         "target": str(Path(j.target).resolve()),
                         "edits": j.edits,
                         "recalculate": j.recalculate,
+                        "charts": j.charts,
+                        "read": j.read,
                     }
                     for j in jobs
                 ]
@@ -97,7 +113,7 @@ def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list
             env=env,
         )
         try:
-            run = subprocess.run(
+            script = subprocess.run(
                 [python, str(SCRIPT), pipe, str(spec)],
                 capture_output=True,
                 text=True,
@@ -114,10 +130,10 @@ def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list
             if office.poll() is None:
                 office.kill()
                 office.wait()
-    results = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
+    results = [json.loads(line) for line in script.stdout.splitlines() if line.startswith("{")]
     failed = [r for r in results if not r.get("ok")]
     done = len(results) == len(jobs) and not failed and all(Path(j.target).is_file() for j in jobs)
     if not done:
-        detail = failed[0]["error"] if failed else (run.stderr or run.stdout).strip()[-300:]
+        detail = failed[0]["error"] if failed else (script.stderr or script.stdout).strip()[-300:]
         raise LibreOfficeError(f"LibreOffice could not edit and save the workbooks: {detail}")
-    return [Path(j.target) for j in jobs]
+    return results

@@ -41,6 +41,11 @@ class EngineUnavailable(RuntimeError):
     """LibreOffice cannot serve as the engine here; the message says why."""
 
 
+class AddinNotLoaded(EngineUnavailable):
+    """LibreOffice computed a workbook calling CEO_* functions, and the add-in did not answer: its errors
+    are LibreOffice's, not the inputs'."""
+
+
 def _probe_cache() -> Path | None:
     exe = libreoffice.executable()
     if exe is None:
@@ -162,10 +167,7 @@ def _driver(profile: Path, oxt: Path | None = None, warm: bool = False, remove: 
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env={
-            **{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")},
-            "CEO_LO_REMOVE": remove,
-        },
+        env={**libreoffice.environment(python=python()), "CEO_LO_REMOVE": remove},  # soffice inherits it
     )
 
 
@@ -217,6 +219,19 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> P
     return libreoffice.convert(source, out_dir, target, recalculate=recalculate, profile_from=profile)
 
 
+def render_sheets(source: Path, pngs: dict[str, Path], dpi: int = 100) -> dict | None:
+    """:func:`workbook.libreoffice.render_sheets` with the CEO add-in when ``source`` calls it and it can be
+    installed: the udf flavour's array line items (the commission curve, the scenario grids) and the charts
+    drawing them are computed on load, by the add-in."""
+    profile = None
+    if calls_addin(Path(source)):
+        try:
+            profile = profile_with(addin()) if unavailable_reason() is None else None
+        except EngineUnavailable:
+            profile = None
+    return libreoffice.render_sheets(source, pngs, dpi, profile_from=profile)
+
+
 class Engine:
     """One headless LibreOffice with the add-in; :meth:`compute` may be called many times."""
 
@@ -235,6 +250,7 @@ class Engine:
         self._process = _driver(profile, warm=with_addin, remove=self._tmp)
         self._soffice_group = None
         self._ready = False
+        self._addin_answer = None
 
     def _wait_ready(self) -> None:
         if self._ready:
@@ -272,11 +288,34 @@ class Engine:
             )
 
     def compute(self, path: str | Path) -> dict:
+        """Every formula cell's value; :class:`AddinNotLoaded` when the file calls CEO_* functions, some of its
+        values are errors and the add-in does not answer (a probe, only then: errors are rare)."""
         refuse_web_functions(Path(path))
         with tempfile.TemporaryDirectory(prefix="ceo_lo_out_") as out:
             produced = Path(out) / "recalculated.xlsx"
             self.recalculate_to(Path(path), produced)
-            return formula_values(produced)
+            values = formula_values(produced)
+        if any(type(v).__name__ == "ExcelErrorValue" for v in values.values()) and calls_addin(Path(path)):
+            answer = self.addin_answer()
+            if answer != PROBE_ANSWER:
+                errors = sum(1 for v in values.values() if type(v).__name__ == "ExcelErrorValue")
+                raise AddinNotLoaded(
+                    f"LibreOffice did not load the CEO add-in: {errors} error values in {Path(path).name} "
+                    f"that no input explains (=CEO_FEE(1) gives {answer!r}, not {PROBE_ANSWER})"
+                )
+        return values
+
+    def addin_answer(self):
+        """What ``=CEO_FEE(1)`` computes in this LibreOffice (:data:`PROBE_ANSWER` when the add-in is loaded)."""
+        if self._addin_answer is None:
+            with tempfile.TemporaryDirectory(prefix="ceo_lo_out_") as out:
+                produced = Path(out) / "probe.xlsx"
+                self.recalculate_to(_warm_file(), produced)
+                answer = next(iter(formula_values(produced).values()), None)
+            if answer != PROBE_ANSWER:
+                return answer
+            self._addin_answer = answer  # once loaded, it stays loaded
+        return self._addin_answer
 
     def close(self, wait: bool = True) -> None:
         """Stop LibreOffice; with ``wait=False`` (at exit) the driver finishes and removes the profile alone."""
@@ -303,6 +342,22 @@ class Engine:
 
 
 _WEB = re.compile(rb"WEBSERVICE\s*\(", re.I)
+PROBE_ANSWER = 0.04  # =CEO_FEE(1) of _warm_file(): 4% of $1 under the default schedule
+
+
+def calls_addin(path: Path) -> bool:
+    """Whether a formula of the .xlsx at ``path`` calls a CEO_* function (any name of ``udfs.EXCEL_FUNCTIONS``)."""
+    import udfs
+
+    calls = re.compile(
+        rb"(?<![A-Za-z0-9_.])(?:_xludf\.)?(?:" + "|".join(udfs.EXCEL_FUNCTIONS).encode() + rb")\s*\(", re.I
+    )
+    with zipfile.ZipFile(path) as archive:
+        return any(
+            calls.search(archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def refuse_web_functions(path: Path) -> None:

@@ -16,7 +16,15 @@ and performs every job of JOBS.json in that one process::
                 {"op": "add_sheet", "name": "Notes"}]}]
 
 Rows are 1-based as in the spreadsheet. ``set`` enters a number (or text) as
-if typed into the cell. Prints one JSON line per job: ``{"target": ..., "ok": true}``
+if typed into the cell. A ``target`` ending in ``.pdf`` is exported as PDF, one
+page per sheet (what :func:`workbook.libreoffice.render_sheet` renders), else
+saved as .xlsx. ``"charts": true`` reports what every chart of the document
+draws, as loaded (and edited, recalculated): ``{"Outputs": [{"title": ...,
+"series": [{"name": ..., "range": "$Calculations.$C$180:$AA$180", "values":
+[1.0, null, ...]}]}]}``, null where the cell is an error or not a number.
+``"read": {"Sheet1": ["A1", ...]}`` reports what those cells show, after the
+edits and the recalculation: ``{"Sheet1": {"A1": "#NUM!"}}``.
+Prints one JSON line per job: ``{"target": ..., "ok": true[, "charts": ...]}``
 or ``{"ok": false, "error": "..."}``.
 """
 
@@ -102,6 +110,52 @@ def _edit(doc, edit: dict) -> None:
         raise ValueError(f"unknown edit {op!r}")
 
 
+def _number(value):
+    return value if isinstance(value, float) and value == value and abs(value) != float("inf") else None
+
+
+def _charts(doc) -> dict:
+    """Every chart of every sheet: its title and, per data series, the values it draws (chart2 model)."""
+    found = {}
+    for index in range(doc.Sheets.Count):
+        sheet = doc.Sheets.getByIndex(index)
+        charts = []
+        for name in sheet.getCharts().getElementNames():
+            chart = sheet.getCharts().getByName(name).getEmbeddedObject()
+            title = chart.getTitleObject()
+            text = "".join(part.getString() for part in title.getText()) if title is not None else ""
+            series = []
+            for system in chart.getFirstDiagram().getCoordinateSystems():
+                for kind in system.getChartTypes():
+                    for one in kind.getDataSeries():
+                        for sequence in one.getDataSequences():
+                            values, label = sequence.getValues(), sequence.getLabel()
+                            if values is None or values.Role not in ("values-y", "values-last"):
+                                continue
+                            series.append(
+                                {
+                                    "name": "".join(str(x) for x in label.getData()) if label is not None else "",
+                                    "range": values.getSourceRangeRepresentation(),
+                                    "values": [_number(v) for v in values.getNumericalData()],
+                                }
+                            )
+            charts.append({"title": text, "series": series})
+        if charts:
+            found[sheet.getName()] = charts
+    return found
+
+
+def _store(doc, target: str) -> None:
+    import uno
+
+    url = uno.systemPathToFileUrl(target)
+    if not target.lower().endswith(".pdf"):
+        doc.storeToURL(url, _props(FilterName="Calc MS Excel 2007 XML", Overwrite=True))
+        return
+    data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(SinglePageSheets=True))  # one page per sheet
+    uno.invoke(doc, "storeToURL", (url, _props(FilterName="calc_pdf_Export", FilterData=data, Overwrite=True)))
+
+
 def main(pipe: str, jobs_path: str) -> int:
     import uno
 
@@ -112,17 +166,28 @@ def main(pipe: str, jobs_path: str) -> int:
     for job in jobs:
         doc = None
         try:
-            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["source"]), "_blank", 0, _props(Hidden=True))
+            doc = desktop.loadComponentFromURL(
+                uno.systemPathToFileUrl(job["source"]),
+                "_blank",
+                0,
+                _props(Hidden=True, MacroExecutionMode=0, UpdateDocMode=0),  # macros never run, links not updated
+            )
             if doc is None:
                 raise RuntimeError("LibreOffice could not open the file")
             for edit in job.get("edits", []):
                 _edit(doc, edit)
             if job.get("recalculate", True):
                 doc.calculateAll()  # Data > Calculate > Recalculate Hard: LibreOffice's own values are saved
-            doc.storeToURL(
-                uno.systemPathToFileUrl(job["target"]), _props(FilterName="Calc MS Excel 2007 XML", Overwrite=True)
-            )
-            print(json.dumps({"target": job["target"], "ok": True}), flush=True)
+            answer = {"target": job["target"], "ok": True}
+            if job.get("charts"):
+                answer["charts"] = _charts(doc)
+            if job.get("read"):
+                answer["read"] = {
+                    name: {ref: doc.Sheets.getByName(name).getCellRangeByName(ref).getString() for ref in refs}
+                    for name, refs in job["read"].items()
+                }
+            _store(doc, job["target"])
+            print(json.dumps(answer), flush=True)
         except Exception as exc:  # one job's failure is reported, the others still run
             print(json.dumps({"target": job.get("target"), "ok": False, "error": f"{type(exc).__name__}: {exc}"}))
         finally:
