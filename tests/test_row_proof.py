@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import require
-from helpers import ILLUSTRATIVE_PLACEMENTS, as_number, close, expected_outputs
+from helpers import ILLUSTRATIVE_PLACEMENTS, as_number, close, expected_outputs, run_cli
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
@@ -189,13 +189,7 @@ def _assert_model(values: dict, placements: pd.DataFrame, what: str) -> None:
 
 def _recalc(path: Path, engine: str, tmp_path: Path) -> Path:
     target = tmp_path / f"{engine}.xlsx"
-    run = subprocess.run(
-        [sys.executable, "-m", "workbook", "recalc", str(path), "-o", str(target), "--engine", engine],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    run = run_cli("recalc", path, "-o", target, "--engine", engine)
     assert run.returncode == 0, run.stderr
     return target
 
@@ -286,21 +280,7 @@ def test_validate_names_placements_past_the_ledger(edited):
 
 def test_refresh_brings_pushed_placements_back_into_the_totals(edited, tmp_path):
     target = tmp_path / "refreshed.xlsx"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "workbook.cli",
-            "refresh",
-            str(edited["native/pushed_past_the_ledger"]),
-            "-o",
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    run = run_cli("refresh", edited["native/pushed_past_the_ledger"], "-o", target)
     assert run.returncode == 0, run.stdout + run.stderr
     placements = _after(OUT_OF_REACH["pushed_past_the_ledger"])
     assert len(placements) == len(ILLUSTRATIVE_PLACEMENTS) + 1

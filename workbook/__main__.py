@@ -97,7 +97,14 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     from workbook.validate import main as validate_main
 
-    return validate_main(Path(args.file), as_json=args.json, recalc=args.recalc)
+    if args.engine and not args.recalc:
+        print("validate: --engine chooses the engine of --recalc; add --recalc", file=sys.stderr)
+        return 2
+    if args.recalc:
+        from workbook.engines import prestart
+
+        prestart(args.engine)  # LibreOffice starts while the workbook is read and checked
+    return validate_main(Path(args.file), as_json=args.json, recalc=args.recalc, engine=args.engine)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("file")
     validate.add_argument("--json", action="store_true", help="machine-readable findings")
     validate.add_argument("--recalc", action="store_true", help="also recalculate and report failing checks")
+    validate.add_argument(
+        "--engine",
+        choices=("libreoffice", "formulas"),
+        help="with --recalc: default LibreOffice (>= 24.8, with the CEO_* add-in) when installed, else the formulas "
+        "package",
+    )
     validate.set_defaults(run=_validate)
     args = parser.parse_args(argv)
     _harden()
