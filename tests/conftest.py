@@ -20,7 +20,12 @@ REQUIRE_ALL = os.environ.get("CEO_MODEL_REQUIRE_ALL") == "1"
 # A property that builds workbooks sets its own small max_examples; cheap ones take the profile's count, scaled
 # by EXAMPLE_SCALE (CEO_HYPOTHESIS_SCALE overrides) where a test file chooses its counts itself.
 settings.register_profile(
-    "ci", derandomize=True, print_blob=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    derandomize=True,
+    print_blob=True,
+    deadline=None,
+    max_examples=200,  # twice hypothesis's default for the cheap properties that take the profile's count
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", print_blob=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if REQUIRE_ALL else "dev")
