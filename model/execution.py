@@ -42,11 +42,13 @@ TRADING_DAYS_PER_YEAR = 252
 MAX_INTERVALS = 100_000
 """Most intervals a plan may have (a trajectory of 100,001 holdings)."""
 
-# Almgren, Thum, Hauptmann and Li, "Direct estimation of equity market impact", Risk 18(7), 2005, fitted
-# permanent γ = 0.314 and temporary η = 0.142 (dimensionless, per daily volatility and fraction of daily volume).
-# Here they are the default coefficients of the impact calibrated to the average daily volume (:func:`calibrate`).
+# Default coefficients of the impact calibrated to the average daily volume (:func:`calibrate`), in daily
+# volatilities per unit of f(participation). Temporary: η = 0.142, the fit of Almgren, Thum, Hauptmann and Li,
+# "Direct estimation of equity market impact", Risk 18(7), 2005. Permanent: a tenth of it, the ratio of the
+# Almgren-Chriss example (§1.5: 1% of daily volume costs one spread temporarily, 10% moves the price one spread),
+# which keeps η̃ = η − γτ/2 positive for intervals up to 20 days. Both are assumptions to replace by a fit.
 TEMPORARY_COEFFICIENT = 0.142
-PERMANENT_COEFFICIENT = 0.314
+PERMANENT_COEFFICIENT = 0.0142  # TEMPORARY_COEFFICIENT / 10
 IMPACT_MODELS = ("linear", "sqrt")
 
 
@@ -394,8 +396,10 @@ def calibrate(
       charges the straight-line schedule exactly the square-root cost:
       η = c_t·σ/(V·√p̄), γ = c_p·σ/(V·√p̄).
 
-    The coefficients default to the fits of Almgren, Thum, Hauptmann and Li
-    (2005): c_t = 0.142, c_p = 0.314.
+    The coefficients default to c_t = 0.142 (the temporary fit of Almgren,
+    Thum, Hauptmann and Li, 2005) and c_p = c_t/10 (the permanent-to-temporary
+    ratio of the Almgren–Chriss example); both are assumptions, meant to be
+    replaced by a fit to the issuer's own trades.
 
     Examples
     --------
@@ -404,7 +408,7 @@ def calibrate(
 
     >>> c = calibrate(4.04, 0.9, 100_000, 500_000, 50, "linear")
     >>> round(c.sigma, 4), round(c.eta * 1e7, 4), round(c.gamma * 1e7, 4), c.participation
-    (0.229, 3.2525, 7.1921, 0.1)
+    (0.229, 3.2525, 0.3252, 0.1)
     >>> s = calibrate(4.04, 0.9, 100_000, 500_000, 50, "sqrt")
     >>> round(s.eta * 1e7, 4)  # the secant of the square root at 10%: 1/√0.1 ≈ 3.16 times the linear
     10.2852
