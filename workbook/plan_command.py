@@ -224,7 +224,7 @@ def plot(result, lams: np.ndarray, energies: tuple[np.ndarray, np.ndarray], fold
     )
     ax.set_xlabel("Standard deviation of the cost ($ thousands)")
     ax.set_ylabel("Expected cost ($ thousands)")
-    ax.set_title(f"Cost against risk, {lams.size} values of λ from 0 to {lams.max():.3g}", fontsize=10)
+    ax.set_title(f"Cost against risk, {lams.size} values of λ from 0 to {lams.max():.2g}", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
