@@ -97,7 +97,7 @@ def _inputs(args: argparse.Namespace) -> tuple[dict, dict]:
     from model import PROSPECTUS
     from model.args import number
     from model.execution import calibrate
-    from model.rounding import round_down
+    from model.rounding import round_down, round_half_up
     from model.terms_file import load_terms
 
     derived: dict[str, object] = {}
@@ -121,7 +121,7 @@ def _inputs(args: argparse.Namespace) -> tuple[dict, dict]:
         shares = float(round_down(gross / price))
         derived.update(gross=gross, price=price, shares=shares)
     days = number(args.days, "days", low=0.0, low_open=True)
-    intervals = args.intervals if args.intervals is not None else max(1, round(days))
+    intervals = args.intervals if args.intervals is not None else max(1, int(round_half_up(days)))  # half up
     missing = [name for name in ("sigma", "eta", "gamma", "epsilon") if getattr(args, name) is None]
     values = {name: getattr(args, name) for name in ("sigma", "eta", "gamma", "epsilon")}
     if missing and terms is None:
@@ -224,7 +224,10 @@ def plot(result, lams: np.ndarray, energies: tuple[np.ndarray, np.ndarray], fold
     )
     ax.set_xlabel("Standard deviation of the cost ($ thousands)")
     ax.set_ylabel("Expected cost ($ thousands)")
-    ax.set_title(f"Cost against risk, {lams.size} values of λ from 0 to {lams.max():.2g}", fontsize=10)
+    title = f"Cost against risk, {lams.size} values of λ from 0 to {lams.max():.2g}"
+    if not np.any(V > 0):
+        title = "No volatility (or no shares): no risk, the frontier is one point"
+    ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
