@@ -591,7 +591,7 @@ BOOL_COLUMNS = frozenset({"max_reached", "compensation_cap_breach", "nasdaq_20pc
 
 def result_bytes(sim: Simulation) -> int:
     """Memory the per-path results take (one float64 or bool per path and column) plus the traced paths."""
-    per_path = sum(1 if c in BOOL_COLUMNS else 8 for c in PATH_COLUMNS)
+    per_path = sum(1 if c in BOOL_COLUMNS else 8 for c in sim.columns)
     return sim.paths * per_path + 3 * 8 * min(sim.trace_paths, sim.paths) * sim.days
 
 
