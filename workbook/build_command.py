@@ -1,7 +1,7 @@
 """``ceo-model build`` (and ``python build.py``): write the CEO model workbooks to dist/ and print the key figures.
 
 python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE | --deal NAME] [--force]
-                [--simulate [PATHS]] [--engine libreoffice|formulas] [--no-addin]
+                [--simulate [PATHS]] [--plan] [--engine libreoffice|formulas] [--no-addin]
 python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]
 python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
 
@@ -70,6 +70,11 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
         help="add a Simulation sheet (Monte Carlo summary and fan chart; default 10,000 paths × 252 days)",
     )
     parser.add_argument(
+        "--plan",
+        action="store_true",
+        help="add a Plan sheet: an illustrative Almgren-Chriss execution plan and its trajectory chart",
+    )
+    parser.add_argument(
         "--engine",
         choices=("libreoffice", "formulas"),
         help="engine computing the cached values (default: LibreOffice >= 24.8 when installed, else formulas)",
@@ -97,6 +102,7 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
         flavours = ("udf", "native") if args.flavour == "both" else (args.flavour,)
         engine = choose(args.engine)
         simulation = _simulation(terms.terms, args.simulate) if args.simulate is not None else None
+        planned = _plan(terms.terms) if args.plan else None
         for f in flavours:  # refuse before writing anything: never half a rebuild over an edited pair
             check_overwrite(args.out / FILE_NAMES[f], args.force)
         built = [build(args.out, f, terms, placements, args.force, engine=engine) for f in flavours]
@@ -107,6 +113,11 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
                 add_simulation_sheet(
                     b.path, b.values, simulation, str(args.terms) if args.terms else args.deal or "prospectus"
                 )
+        if planned is not None:
+            from workbook.plan_sheet import add_plan_sheet
+
+            for b in built:
+                add_plan_sheet(b.path, b.values, planned, str(args.terms) if args.terms else args.deal or "prospectus")
     except AddinNotLoaded as exc:  # not the user's input: the engine failed them (see workbook.libreoffice.environment)
         print(f"{args.prog}: {exc}; nothing written", file=sys.stderr)
         return 1
@@ -158,6 +169,16 @@ def _simulation(terms, paths: int):
         return simulate(terms, Simulation(paths=paths))
     except CEOModelError as exc:
         raise CEOModelError(f"--simulate: {exc.argument}", exc.rule, exc.kind) from None
+
+
+def _plan(terms):
+    from workbook.plan_sheet import illustrative_plan
+
+    try:
+        return illustrative_plan(terms)
+    except CEOModelError as exc:
+        rule = f"{exc.rule} (calibrated from the deal's price, volatility and average daily volume)"
+        raise CEOModelError(f"--plan: {exc.argument}", rule, exc.kind) from None
 
 
 def _refresh(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ ceo-model validate FILE [--json] [--recalc]                       check a workbo
 ceo-model recalc IN [-o OUT] [--engine libreoffice|formulas]      compute every formula and store the values
 ceo-model refresh OLD [-o NEW] [--terms FILE] [--placements FILE] rebuild OLD with the current template
 ceo-model simulate [--terms FILE] [--paths N] …                   Monte Carlo of the programme
+ceo-model plan --shares X --days T --risk-aversion L …            Almgren-Chriss execution plan: how fast to sell
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import sys
 
 USAGE = __doc__.split("\n\n", 1)[1].strip()
-COMMANDS = ("build", "init-terms", "validate", "recalc", "refresh", "simulate")
+COMMANDS = ("build", "init-terms", "validate", "recalc", "refresh", "simulate", "plan")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         from model.simulate import main as simulate
 
         return simulate(rest)
+    if command == "plan":
+        from workbook.plan_command import main as plan
+
+        return plan(rest)
     from workbook.__main__ import main as workbook
 
     return workbook([command, *rest])
