@@ -28,7 +28,9 @@ and one row per placement below it. What is accepted, and why:
   when the file shows the order: some date has a first part above 12 (day
   first) or a second part above 12 (month first), and none contradicts it.
   Otherwise refused with the row, suggesting ``--date-format`` (a ``strptime``
-  format such as ``%d/%m/%Y``, which then applies to every text date).
+  format such as ``%d/%m/%Y``, which then applies to the text dates it matches;
+  ISO, ``yyyymmdd`` and serials are still read, and a date matching none is
+  refused naming its row).
 - **Rows.** Entirely empty rows are skipped; a row with some cells empty is
   refused. At most :data:`MAX_PLACEMENTS` placements: rows are parsed one by
   one and parsing stops at the first placement too many. Files above
@@ -565,17 +567,19 @@ def _from_serial(name: str, cell: _Cell, serial: float, epoch: dt.datetime | Non
 
 
 def _date_with_format(name: str, cell: _Cell, date_format: str) -> dt.date:
+    """A text date matching ``date_format``; dates, serials, ISO and ``yyyymmdd`` text are read whatever it says."""
     value = cell.value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip(_SPACES + "\t")
+    if not isinstance(value, str):
+        return _date(name, cell, None)
+    text = value.strip(_SPACES + "\t")
     try:
         parsed = dt.datetime.strptime(text, date_format).date()
     except ValueError:
+        if _ISO.match(text) or _COMPACT.match(text) or _SERIAL.match(text):
+            return _date(name, cell, None)  # never ambiguous: a re-saved file often mixes these with its own form
         raise PlacementsFileError(
-            f"{name}: {_where(cell)}: {text!r:.40} does not match --date-format {date_format!r} (or is not a real date)"
+            f"{name}: {_where(cell)}: {text!r:.40} matches neither --date-format {date_format!r} nor an ISO date "
+            "(2001-11-05), 20011105 or an Excel serial (or is not a real date)"
         ) from None
     if parsed.year < 1900:
         raise PlacementsFileError(f"{name}: {_where(cell)}: {text!r:.40} is before 1900")
