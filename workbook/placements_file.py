@@ -31,8 +31,10 @@ and one row per placement below it. What is accepted, and why:
   format such as ``%d/%m/%Y``, which then applies to the text dates it matches;
   ISO, ``yyyymmdd`` and serials are still read, and a date matching none is
   refused naming its row).
-- **Rows.** Entirely empty rows are skipped; a row with some cells empty is
-  refused. At most :data:`MAX_PLACEMENTS` placements: rows are parsed one by
+- **Rows.** Entirely empty rows are skipped, however many (an ``.xlsx`` is read
+  by the rows its sheet holds, not by a used range LibreOffice may stretch to row
+  1,048,576; :func:`workbook.safety.check_package` bounds those); a row with
+  some cells empty is refused. At most :data:`MAX_PLACEMENTS` placements: rows are parsed one by
   one and parsing stops at the first placement too many. Files above
   :data:`MAX_FILE_BYTES` are refused before anything is read. An ``.xlsx`` passes :func:`workbook.safety.check_package`
   first and is read with openpyxl in read-only mode (cached values, not
@@ -70,7 +72,6 @@ from model.terms import DealTerms
 MAX_PLACEMENTS = 1_000
 MAX_FILE_BYTES = 2 * 1024 * 1024  # 1,000 placements take ~40 kB as CSV, ~30 kB as .xlsx
 HEADER_SEARCH_ROWS = 10
-MAX_BLANK_ROWS = 10_000  # empty rows tolerated (spreadsheet exports pad with them) before giving up
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 FIRST_SERIAL, LAST_SERIAL = 61, 2_958_465  # 1900-03-01 (after Excel's phantom 1900-02-29) … 9999-12-31
@@ -279,6 +280,7 @@ def _xlsx_rows(path: Path) -> tuple[object, Iterator[tuple[int, list]], int, dic
         if not sheets:
             raise PlacementsFileError(f"{name}: has no worksheet")
         sheet = sheets[0]
+        sheet.reset_dimensions()  # a LibreOffice used range to row 1,048,576: read the rows the file has, not its claim
         epoch = book.epoch
 
         def rows() -> Iterator[tuple[int, list]]:
@@ -325,7 +327,6 @@ def _frame(
     terms: DealTerms,
 ) -> pd.DataFrame:
     records: list[list[_Cell]] = []
-    blank_run = 0
     last = max(columns.values())
     for number, row in rows:
         cells = [_Cell(number, columns[c], c, _blank(_at(row, columns[c]))) for c in INPUT_COLUMNS]
@@ -337,11 +338,7 @@ def _frame(
                 f"outside the columns of the header (A–{get_column_letter(last)})"
             )
         if all(c.value is None for c in cells):
-            blank_run += 1
-            if blank_run > MAX_BLANK_ROWS:
-                raise PlacementsFileError(f"{name}: row {number}: more than {MAX_BLANK_ROWS:,} empty rows in a row")
-            continue
-        blank_run = 0
+            continue  # the rows come from the file itself, which the size limits bound (never padded to 1,048,576)
         for cell in cells:
             if cell.value is None:
                 raise PlacementsFileError(f"{name}: {_where(cell)}: empty in a row that has other values")

@@ -345,7 +345,10 @@ def _ledger(rows: int) -> RowTable:
                 "partial",
                 "Incomplete row",
                 Unit.FLAG,
-                "=IF(OR({col:filled}=0,{col:filled}=COLUMNS(Placements)),0,1)",
+                # cells typed in, numbers or not: text in a cell is not a gap (CheckPlacementNumbers flags it)
+                "=IF({col:filled}=0,0,IF("
+                + "+".join(f'(INDEX({c},{{col:pos}})<>"")' for c in PLACEMENT_COLUMN_NAMES)
+                + "=COLUMNS(Placements),0,1))",
                 name="LedgerIncomplete",
             ),
             Column(
