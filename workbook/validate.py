@@ -978,7 +978,8 @@ class _Validator:
                 del errors[node]
             s, r, c = hit[0]
             self.extend(
-                index, f"; {len(hit)} formula cell(s) computed from it show errors (first {s}!{get_column_letter(c)}{r})"
+                index,
+                f"; {len(hit)} formula cell(s) computed from it show errors (first {s}!{get_column_letter(c)}{r})",
             )
 
     def missing_addin(self, graph: _Graph, errors: dict) -> None:
