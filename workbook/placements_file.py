@@ -97,13 +97,20 @@ class _Cell:
 
 
 def read_placements(
-    path: Path | str, terms: DealTerms = model.PROSPECTUS, date_format: str | None = None
+    path: Path | str,
+    terms: DealTerms = model.PROSPECTUS,
+    date_format: str | None = None,
+    *,
+    allow_duplicates: bool = True,
 ) -> pd.DataFrame:
     """Placements from ``path`` as a frame ``Trade date | Shares | Price`` (dates as ``datetime.date``).
 
     The rows are also checked by :func:`model.placements` against ``terms``
     (positive whole shares, positive prices, cumulative gross within the
     programme maximum), so a file that reads is a file that builds.
+
+    Rows that repeat an earlier row exactly (a placement entered twice counts twice) are refused unless
+    ``allow_duplicates``; the accepted ones are listed in ``frame.attrs["duplicates"]`` as (first row, repeat row).
 
     Raises
     ------
@@ -128,11 +135,11 @@ def read_placements(
     if not (head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm")):
         rows, header_row, columns, delimiter = _csv_rows(path)
         decimal = "." if delimiter == "," else None  # ; or tab: decided from the file's own numbers
-        return _frame(name, rows, header_row, columns, decimal, date_format, terms)
+        return _frame(name, rows, header_row, columns, decimal, date_format, terms, allow_duplicates)
     book = None
     try:
         book, rows, header_row, columns = _xlsx_rows(path)
-        return _frame(name, rows, header_row, columns, ".", date_format, terms)
+        return _frame(name, rows, header_row, columns, ".", date_format, terms, allow_duplicates)
     except PlacementsFileError:
         raise
     except Exception as exc:  # a sheet that breaks openpyxl mid-way is refused in one line, never a traceback
@@ -325,6 +332,7 @@ def _frame(
     decimal: str | None,
     date_format: str | None,
     terms: DealTerms,
+    allow_duplicates: bool = True,
 ) -> pd.DataFrame:
     records: list[list[_Cell]] = []
     last = max(columns.values())
@@ -354,9 +362,24 @@ def _frame(
     shares = [_number(name, r[1], decimal) for r in records]
     prices = [_number(name, r[2], decimal) for r in records]
     frame = pd.DataFrame({"Trade date": dates, "Shares": shares, "Price": prices}, columns=list(INPUT_COLUMNS))
+    seen: dict[tuple, int] = {}
+    duplicates = []
+    for record, key in zip(records, zip(dates, shares, prices, strict=True), strict=True):
+        row = record[0].row
+        if key in seen:
+            if not allow_duplicates:
+                raise PlacementsFileError(
+                    f"{name}: row {row} repeats row {seen[key]} exactly ({key[0].isoformat()}, {key[1]:,.0f} shares at "
+                    f"{key[2]:g}): a row entered twice counts twice; delete it, or give --allow-duplicates if these "
+                    "were two placements"
+                )
+            duplicates.append((seen[key], row))
+        else:
+            seen[key] = row
     _check_model(name, frame, records, terms)
     if frame["Shares"].size and frame["Shares"].max() < 2**53:
         frame["Shares"] = frame["Shares"].astype("int64")  # whole, as the model checked
+    frame.attrs["duplicates"] = duplicates
     return frame
 
 

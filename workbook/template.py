@@ -1343,7 +1343,9 @@ OUTPUTS = (
     Output("OutNetCash", "Net cash to issuer, both agreements", "SuNetCash", Unit.USD),
     Output(
         "OutOtherHeadroom",
-        Label("Other Agreement: headroom under the {CompensationCap:%} cap"),
+        # an assumption (its whole maximum sold at the share price), not a judged check: a negative figure is
+        # what those assumed sales would breach, not a failing check of the deal
+        Label("Other Agreement, assumed sales: {CompensationCap:%} cap headroom"),
         "OtherHeadroom",
         Unit.USD,
     ),
