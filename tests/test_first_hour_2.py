@@ -382,6 +382,10 @@ def test_init_terms_of_a_deal_then_build_uses_that_deals_placements(tmp_path, ca
     # 25.8: no warrants, no strike "(100% of VWAP)"
     strike = next(line for line in captured.out.splitlines() if "Warrant strike" in line)
     assert "of VWAP" not in strike and "no agent warrants" in strike
+    book = load_workbook(out / "CEO_Model_native.xlsx", data_only=True)  # the sheet says the same
+    sheet, ref = book.defined_names["OutWarrantStrike"].attr_text.split("!")
+    row = int("".join(ch for ch in ref if ch.isdigit()))
+    assert book[sheet.strip("'")][f"A{row}"].value == "Warrant strike (no agent warrants)"
 
 
 def test_a_terms_file_whose_deal_placements_do_not_fit_builds_none_and_says_so(tmp_path):

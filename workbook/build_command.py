@@ -228,12 +228,9 @@ def summary(built) -> str:
     """The key figures as the Outputs sheet shows them, and the checks that fail by name."""
     values = named_values(built)
     inputs = {name: inp.value for name, inp in built.layout.inputs.items()}
-    no_warrants = inputs.get("WarrantCoverage") == 0
     lines = []
     for output in OUTPUTS:
         label, shown = labels.shown(output.label, inputs), _shown(values[output.name], output.unit)
-        if no_warrants and output.name in ("OutWarrantStrike", "OutTotalWarrantValue"):
-            label, shown = label.split(" (")[0], "no agent warrants"
         lines.append(f"  {label:<38} {shown:>18}")
     failing = failing_checks(built)
     if failing:

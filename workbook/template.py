@@ -1325,7 +1325,15 @@ OUTPUTS = (
     Output("OutEffectiveRate", "Effective commission rate", "EffectiveRate", Unit.RATE),
     Output("OutVWAP", "VWAP", "VWAP", Unit.PRICE),
     Output("OutWarrantShares", Label("Agent warrants ({WarrantCoverage:%} of shares)"), "WarrantShares", Unit.SHARES),
-    Output("OutWarrantStrike", Label("Warrant strike ({WarrantPremium:%} of VWAP)"), "WarrantStrike", Unit.PRICE),
+    Output(
+        "OutWarrantStrike",
+        Label(
+            "Warrant strike ({WarrantPremium:%} of VWAP)",
+            zero=("WarrantCoverage", "Warrant strike (no agent warrants)"),
+        ),
+        "WarrantStrike",
+        Unit.PRICE,
+    ),
     Output("OutTotalWarrantValue", "Value of agent warrants", "TotalWarrantValue", Unit.USD),
     Output("OutTotalCompensation", "Agent's total compensation", "TotalCompensation", Unit.USD),
     Output("OutCompensationPct", "Compensation, % of gross", "CompensationPct", Unit.PCT),
