@@ -1,14 +1,18 @@
-"""``ceo-model build`` (and ``python build.py``): write the CEO model workbooks to dist/ and print the key figures.
+"""``ceo-model build``, ``init-terms`` and ``refresh`` (and ``python build.py``): write the CEO model workbooks to
+dist/ and print the key figures.
 
-python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT]] [--terms FILE | --deal NAME] [--force]
-                [--simulate [PATHS]] [--engine libreoffice|formulas] [--no-addin]
-python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]
-python build.py --refresh OLD.xlsx [-o NEW.xlsx] [--flavour udf|native] [--force]
+python build.py [--out DIR] [--flavour udf|native|both] [--placements FILE [--date-format FMT] [--allow-duplicates]]
+                [--terms FILE | --deal NAME] [--force] [--simulate [PATHS]] [--engine libreoffice|formulas] [--no-addin]
+python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--force]   (= ceo-model init-terms)
+python build.py --refresh OLD.xlsx [-o NEW.xlsx | --out DIR] [--flavour udf|native] [--force]   (= ceo-model refresh)
 
 --refresh rebuilds OLD with the current template, carrying every input (see
 workbook/refresh.py); exit 0 when everything was carried, 1 when something
 could not be mapped (NEW is still written; the report says what and why),
 2 when OLD cannot be read or NEW may not be written.
+
+Errors are one line with exit 2; the two workbooks of a build are replaced together or not at all; a target open
+in LibreOffice (its lock file beside it) is refused unless --force.
 """
 
 from __future__ import annotations
@@ -174,13 +178,9 @@ def init_terms_main(argv: list[str] | None = None, prog: str = "ceo-model init-t
     return _init_terms(args)
 
 
-class _Notes(list):
-    """What the build took from where, said on stderr once the build succeeded (a refusal stays one line)."""
-
-
 def _build(args: argparse.Namespace) -> int:
     out: Path = args.out if args.out is not None else Path("dist")
-    notes = _Notes()
+    notes: list[str] = []  # what came from where: said on stderr once the build succeeded (a refusal stays one line)
     try:
         if out.exists() and not out.is_dir():
             raise OSError(f"--out {out}: is a file, not a folder; give the folder to write the workbooks into")
@@ -359,7 +359,7 @@ def _refresh(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.date_format and not args.placements:
         parser.error("--date-format goes with --placements")
     flavour = None if args.flavour in (None, "both") else args.flavour
-    notes = _Notes()
+    notes: list[str] = []
     try:
         target = args.output
         if args.out is not None:
