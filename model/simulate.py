@@ -751,8 +751,8 @@ def _check_memory(sim: Simulation) -> None:
 
 
 def main(argv: list[str] | None = None, prog: str = "ceo-model simulate") -> int:
-    from model import PROSPECTUS
-    from model.terms_file import load_terms
+    from model import PROSPECTUS, deals
+    from model.terms_file import load
 
     try:
         args = _parser(prog).parse_args(argv)
@@ -770,7 +770,8 @@ def main(argv: list[str] | None = None, prog: str = "ceo-model simulate") -> int
         if args.scheduler_address and args.scheduler != "dask":
             raise _Refused("argument --scheduler-address: needs --scheduler dask")
         try:
-            terms = load_terms(args.terms) if args.terms else PROSPECTUS
+            loaded = load(args.terms) if args.terms else None
+            terms = loaded.terms if loaded else PROSPECTUS
         except CEOModelError as exc:
             raise _Refused(f"argument --terms: {exc}") from None
         history = PriceHistory.from_csv(args.prices) if args.prices else None
@@ -799,6 +800,15 @@ def main(argv: list[str] | None = None, prog: str = "ceo-model simulate") -> int
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
 
+    if loaded is not None:  # a partial terms file: say which terms its base deal supplied
+        base = deals.DEALS[loaded.base].TERMS
+        taken = [n for n in loaded.from_base if not (n == "holidays" and base.holidays is None)]
+        if taken:
+            print(
+                f"{prog}: {args.terms.name} leaves out {len(taken)} term(s), taken from its base deal {loaded.base} "
+                f'(base = "{loaded.base}"): {", ".join(taken)}',
+                file=sys.stderr,
+            )
     bar = None
     if not args.json and sys.stderr.isatty():
         from tqdm import tqdm

@@ -160,6 +160,14 @@ def test_a_partial_terms_file_says_which_terms_came_from_its_base_deal(tmp_path,
     assert notes == []  # a file init-terms wrote leaves nothing out
 
 
+def test_simulate_with_a_partial_terms_file_says_so_on_stderr(tmp_path, capsys):
+    partial = tmp_path / "vol.toml"
+    partial.write_text("volatility = 0.9\n")
+    assert cli(["simulate", "--terms", str(partial), "--paths", "2", "--days", "5", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "vol.toml leaves out" in err and "prospectus-2001" in err and "other_maximum" in err
+
+
 # 23.5 every command's errors are one line; every command's --help shows an example
 
 COMMANDS = ("build", "init-terms", "validate", "recalc", "refresh", "simulate")
