@@ -137,7 +137,7 @@ def test_terms_that_is_a_folder_is_named(tmp_path, capsys, monkeypatch, given):
 @pytest.mark.parametrize("command", ["validate", "recalc", "refresh"])
 def test_a_folder_given_as_the_workbook_is_named_a_folder(tmp_path, capsys, command):
     line = refused(capsys, command, str(tmp_path))
-    assert "is a folder" in line and "no such file" not in line
+    assert "is a folder, not a workbook" in line and "no such file" not in line
 
 
 def test_a_partial_terms_file_says_which_terms_came_from_its_base_deal(tmp_path, capsys):
