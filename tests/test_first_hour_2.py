@@ -499,3 +499,16 @@ def test_the_fan_chart_legend_is_off_the_band(tmp_path, monkeypatch):
     for axes in figure.axes:
         legend = axes.get_legend()
         assert not legend.get_window_extent(renderer).overlaps(axes.get_window_extent(renderer))
+
+
+def test_recalc_into_a_folder_that_cannot_be_written_names_the_folder(built, tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    def denied(*args, dir=None, **kwargs):
+        raise PermissionError(13, "Permission denied", str(Path(dir) / ".out.x1y2z3.xlsx"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    line = refused(
+        capsys, "recalc", str(built["native"].path), "-o", str(tmp_path / "out.xlsx"), "--engine", "formulas"
+    )
+    assert str(tmp_path) in line and "permission denied" in line and ".out." not in line and "OSError" not in line

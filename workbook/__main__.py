@@ -72,8 +72,11 @@ def _recalc(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         values = compute(source, engine)
-        with atomic_target(target) as tmp:
-            written = write_cached_values(source, values, tmp)
+        try:
+            with atomic_target(target) as tmp:
+                written = write_cached_values(source, values, tmp)
+        except OSError as exc:  # a folder that cannot be written: named as such (atomic_target's message)
+            raise RefusedOverwrite(f"{exc}") from None
     except (UnreadableWorkbook, RefusedOverwrite) as exc:
         print(f"{args.prog}: {exc}", file=sys.stderr)
         return 2
