@@ -1353,7 +1353,7 @@ OUTPUTS = (
         "OutOtherHeadroom",
         # an assumption (its whole maximum sold at the share price), not a judged check: a negative figure is
         # what those assumed sales would breach, not a failing check of the deal
-        Label("Other Agreement, assumed sales: {CompensationCap:%} cap headroom"),
+        Label("Other Agreement (assumed): {CompensationCap:%} cap headroom"),
         "OtherHeadroom",
         Unit.USD,
     ),
