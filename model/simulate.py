@@ -710,7 +710,7 @@ def fan_chart(result: SimulationResult, path: str | Path, which: tuple[str, ...]
         "price": (result.trace_price, "Share price ($)"),
         "gross": (result.trace_gross / 1e6, "Cumulative gross ($M)"),
     }
-    fig, axes = plt.subplots(1, len(which), figsize=(5.2 * len(which), 3.4), dpi=100, squeeze=False)
+    fig, axes = plt.subplots(1, len(which), figsize=(5.2 * len(which), 3.8), dpi=100, squeeze=False)
     days = np.arange(1, result.sim.days + 1)
     for ax, key in zip(axes[0], which, strict=True):
         values, label = data[key]
@@ -724,7 +724,7 @@ def fan_chart(result: SimulationResult, path: str | Path, which: tuple[str, ...]
         ax.set_xlabel("Trading day")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=8, frameon=False)  # off the band
     fig.suptitle(
         f"{result.sim.paths:,} paths × {result.sim.days} trading days, {result.sim.adv_fraction:.0%} of daily volume "
         f"(bands of the first {values.shape[0]:,} paths)",
@@ -744,16 +744,24 @@ class _Refused(Exception):
     pass
 
 
-def _parser():
+def _parser(prog: str = "ceo-model simulate"):
     import argparse
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str):  # one line, exit 2 (argparse would print the usage too)
-            raise _Refused(message)
+            raise _Refused(f"{message} (see {self.prog} --help)")
 
-    p = Parser(prog="python -m model.simulate", description=__doc__.splitlines()[0])
+    p = Parser(
+        prog=prog,
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        f"  {prog}                                   # 10,000 paths of the prospectus, a table\n"
+        f"  {prog} --terms deal.toml --paths 50000 --seed 7 --json > runs.json\n"
+        f"  {prog} --adv-fraction 0.05 --prices history.csv --plot charts/",
+    )
     p.add_argument("--terms", type=Path, help="terms file (.json or .toml; default: the prospectus)")
-    p.add_argument("--paths", type=int, default=10_000)
+    p.add_argument("--paths", type=int, default=10_000, help="number of simulated price paths (default 10,000)")
     p.add_argument("--days", type=int, default=TRADING_DAYS_PER_YEAR, help="trading days (default 252)")
     p.add_argument("--adv-fraction", type=float, default=0.10, help="share of daily volume sold (default 0.10)")
     p.add_argument("--drift", type=float, default=0.0, help="annual drift of the price (default 0)")
@@ -825,19 +833,28 @@ def _check_memory(sim: Simulation) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> int:
-    from model import PROSPECTUS
-    from model.terms_file import load_terms
+def main(argv: list[str] | None = None, prog: str = "ceo-model simulate") -> int:
+    from model import PROSPECTUS, deals
+    from model.terms_file import load
 
-    prog = "python -m model.simulate"
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(prog).parse_args(argv)
         if args.plot is not None and args.plot.exists() and not args.plot.is_dir():
             raise _Refused(f"argument --plot: {args.plot} is a file, not a folder")
+        if args.plot is not None:  # before the run, not after it
+            try:
+                args.plot.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _Refused(
+                    f"argument --plot: cannot make {args.plot}: {(exc.strerror or str(exc)).lower()}"
+                ) from None
+            if not os.access(args.plot, os.W_OK | os.X_OK):
+                raise _Refused(f"argument --plot: cannot write into {args.plot}: permission denied")
         if args.scheduler_address and args.scheduler != "dask":
             raise _Refused("argument --scheduler-address: needs --scheduler dask")
         try:
-            terms = load_terms(args.terms) if args.terms else PROSPECTUS
+            loaded = load(args.terms) if args.terms else None
+            terms = loaded.terms if loaded else PROSPECTUS
         except CEOModelError as exc:
             raise _Refused(f"argument --terms: {exc}") from None
         history = PriceHistory.from_csv(args.prices) if args.prices else None
@@ -869,6 +886,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
 
+    if loaded is not None:  # a partial terms file: say which terms its base deal supplied
+        base = deals.DEALS[loaded.base].TERMS
+        taken = [n for n in loaded.from_base if not (n == "holidays" and base.holidays is None)]
+        if taken:
+            print(
+                f"{prog}: {args.terms.name} leaves out {len(taken)} term(s), taken from its base deal {loaded.base} "
+                f'(base = "{loaded.base}"): {", ".join(taken)}',
+                file=sys.stderr,
+            )
     bar = None
     if not args.json and sys.stderr.isatty():
         from tqdm import tqdm
@@ -899,12 +925,15 @@ def main(argv: list[str] | None = None) -> int:
     document = result.to_json()
     document["parameters"]["terms"] = str(args.terms) if args.terms else "prospectus"
     if args.plot is not None:
-        args.plot.mkdir(parents=True, exist_ok=True)
-        document["plots"] = [
-            str(fan_chart(result, args.plot / "fan_chart.png")),
-            str(fan_chart(result, args.plot / "price_fan.png", ("price",))),
-            str(fan_chart(result, args.plot / "gross_fan.png", ("gross",))),
-        ]
+        try:
+            document["plots"] = [
+                str(fan_chart(result, args.plot / "fan_chart.png")),
+                str(fan_chart(result, args.plot / "price_fan.png", ("price",))),
+                str(fan_chart(result, args.plot / "gross_fan.png", ("gross",))),
+            ]
+        except OSError as exc:
+            print(f"{prog}: argument --plot: cannot write into {args.plot}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(document, indent=2, allow_nan=False))
     else:
