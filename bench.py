@@ -298,6 +298,55 @@ def bench_simulate() -> None:
     )
 
 
+# --- execution planner and price impact ------------------------------------------------------------------------------
+
+FRONTIER_LAMBDAS = 1_000
+IMPACT_PATHS = 50_000
+
+
+@benchmark("frontier", "Almgren-Chriss efficient frontier over 1,000 lambdas: one array call vs a loop of plans")
+def bench_frontier() -> None:
+    from model.execution import frontier, plan
+
+    for label, args in (
+        ("paper example, N = 5", (1e6, 5, 5, 0.95, 0.0625, 2.5e-6, 2.5e-7)),
+        ("a year of days, N = 252", (5e6, 252, 252, 0.23, 0.0, 1e-6, 1e-7)),
+    ):
+        lams = np.concatenate([[0.0], np.geomspace(1e-9, 1e-4, FRONTIER_LAMBDAS - 1)])
+        t_array = median_time(lambda a=args, la=lams: frontier(*a, la), repeats=7)
+        t_loop = median_time(lambda a=args, la=lams: [plan(*a, lam) for lam in la], repeats=3)
+        E, _ = frontier(*args, lams)
+        gap = max(abs(plan(*args, lams[i]).expected_cost - E[i]) for i in (0, 500, 999))
+        print(f"  {label}: {FRONTIER_LAMBDAS:,} lambdas")
+        print(f"    (f) model.execution.frontier(lambdas)        {_seconds(t_array)}")
+        print(f"    (p) [plan(lambda) for lambda in lambdas]      {_seconds(t_loop)}")
+        print(f"    array call vs loop: {t_loop / t_array:7.1f}× faster; agreement max |ΔE| = {gap:.2g} $")
+
+
+@benchmark("simulate_impact", "programme simulation with square-root impact vs without: 50,000 paths × 252 days")
+def bench_simulate_impact() -> None:
+    import model
+    from model.simulate import Simulation, simulate
+
+    plain = Simulation(paths=IMPACT_PATHS, days=SIM_DAYS, seed=SEED)
+    sqrt = Simulation(paths=IMPACT_PATHS, days=SIM_DAYS, seed=SEED, impact="sqrt")
+    linear = Simulation(paths=IMPACT_PATHS, days=SIM_DAYS, seed=SEED, impact="linear")
+    fns = tuple(lambda s=s: simulate(model.PROSPECTUS, s) for s in (plain, sqrt, linear))
+    rounds = [[median_time(fn, repeats=1, warmup=0) for fn in fns] for _ in range(5)]
+    t_none, t_sqrt, t_linear = (statistics.median(r[i] for r in rounds) for i in range(3))
+    shortfall = simulate(model.PROSPECTUS, sqrt).summary()["shortfall"]
+    print(
+        f"  {IMPACT_PATHS:,} paths × {SIM_DAYS} days, prospectus terms, 10% of ADV, seed {SEED}; median of 5 interleaved"
+    )
+    print(f"  (n) --impact none     {_seconds(t_none)}")
+    print(f"  (s) --impact sqrt     {_seconds(t_sqrt)}   ratio {t_sqrt / t_none:5.2f}× (goal: ≤ 1.3×)")
+    print(f"  (l) --impact linear   {_seconds(t_linear)}   ratio {t_linear / t_none:5.2f}×")
+    print(
+        f"  sqrt implementation shortfall: mean ${shortfall['mean']:,.0f}, "
+        f"p05 ${shortfall['p05']:,.0f}, p95 ${shortfall['p95']:,.0f}"
+    )
+
+
 # --- driver ----------------------------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,16 @@ result for a given seed. A chunk holds a few arrays of its own paths at a time
 runs unchanged in this process, on a Dask cluster (``scheduler="dask"``) or
 under any other map.
 
+Price impact (``impact`` = ``linear`` or ``sqrt``, :func:`model.execution.impact_fraction`): a day that
+sells ``q`` shares of that day's volume ``V`` (participation p = q/V) sells them at the day's price less the
+temporary impact, ``price × (1 − c_t·σ_d·f(p))`` with σ_d = volatility/√252 and f(p) = p or √p; the gross
+(rounded to the cent, half up), the commission on it, the warrant strike (premium × that sale price) and the
+cap follow from that price. The permanent part ``c_p·σ_d·f(p)`` lowers the price of every later day
+(multiplying the path). The shares sold each day are chosen as without impact (at most what the remaining
+maximum buys at the day's price, so the impacted gross never passes it). ``shortfall`` is the gross at the
+day's price (unrounded, summed) minus the gross received, rounded to the cent. ``impact = "none"`` runs the
+original code: results identical bit for bit.
+
 Run ``python -m model.simulate --help``.
 """
 
@@ -54,6 +64,7 @@ from model.commission import tier_fee
 from model.compensation import total_compensation
 from model.dilution import dilution_pct, nasdaq_20pct_capacity, runway_months
 from model.errors import CEOModelError, ErrorKind
+from model.execution import IMPACT_MODELS, PERMANENT_COEFFICIENT, TEMPORARY_COEFFICIENT
 from model.rounding import round_down, round_half_up
 from model.terms import DealTerms
 
@@ -186,6 +197,9 @@ class Simulation:
     history: PriceHistory | None = field(default=None, compare=False)
     chunk_paths: int = DEFAULT_CHUNK_PATHS
     trace_paths: int = TRACE_PATHS
+    impact: str = "none"
+    temporary_coefficient: float = TEMPORARY_COEFFICIENT
+    permanent_coefficient: float = PERMANENT_COEFFICIENT
 
     def __post_init__(self) -> None:
         _whole(self.paths, "paths", 1, MAX_PATHS)
@@ -197,6 +211,10 @@ class Simulation:
         _real(self.drift, "drift", -10.0, 10.0)
         _real(self.volume_sigma, "volume_sigma", 0.0, 10.0)
         _real(self.floor, "floor", 0.0, None)
+        if self.impact not in ("none", *IMPACT_MODELS):
+            raise CEOModelError("impact", f"must be none, linear or sqrt, not {self.impact!r:.40}")
+        _real(self.temporary_coefficient, "temporary_coefficient", 0.0, None)
+        _real(self.permanent_coefficient, "permanent_coefficient", 0.0, None)
         if self.history is not None and self.volume_sigma:
             raise CEOModelError("volume_sigma", "must be 0 with prices: volume is bootstrapped from the history")
         if self.history is not None and self.drift:
@@ -210,11 +228,20 @@ class Simulation:
     def blocks(self) -> int:
         return -(-self.paths // STREAM_PATHS)
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The per-path results of this run: :data:`PATH_COLUMNS`, and ``shortfall`` when there is impact."""
+        return PATH_COLUMNS if self.impact == "none" else (*PATH_COLUMNS, "shortfall")
+
     def parameters(self) -> dict[str, object]:
-        """The run's parameters as plain values (for JSON and the Simulation sheet)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("history", "trace_paths")}
+        """The run's parameters as plain values (for JSON and the Simulation sheet); the impact's only with impact."""
+        skip = {"history", "trace_paths"} | (set(IMPACT_FIELDS) if self.impact == "none" else set())
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         out["prices"] = self.history.source if self.history is not None else None
         return out
+
+
+IMPACT_FIELDS = ("impact", "temporary_coefficient", "permanent_coefficient")
 
 
 def _whole(value: object, name: str, low: int, high: int | None = None) -> None:
@@ -252,6 +279,16 @@ def check_terms(terms: DealTerms, sim: Simulation) -> None:
     _real(terms.compensation_cap, "terms.compensation_cap", 0.0, 1.0)
     _real(terms.risk_free_rate, "terms.risk_free_rate", -1.0, 1.0)
     _real(terms.dividend_yield, "terms.dividend_yield", -1.0, 1.0)
+    if sim.impact != "none":
+        daily = terms.volatility / math.sqrt(TRADING_DAYS_PER_YEAR)
+        for name in ("temporary_coefficient", "permanent_coefficient"):
+            if getattr(sim, name) * daily >= 1.0:
+                raise CEOModelError(
+                    name,
+                    f"times the daily volatility ({daily:.4g}) must be below 1: selling the whole day's volume "
+                    f"would take the whole price (got {getattr(sim, name):g})",
+                    ErrorKind.NUM,
+                )
 
 
 # --- one chunk of paths -----------------------------------------------------------------------------------------------
@@ -324,6 +361,12 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
 
     price = np.full(n, float(terms.last_sale_price))
     cum = np.zeros(n)
+    impact = sim.impact != "none"
+    if impact:
+        daily_vol = terms.volatility / math.sqrt(TRADING_DAYS_PER_YEAR)
+        temporary = sim.temporary_coefficient * daily_vol
+        permanent = sim.permanent_coefficient * daily_vol
+        at_price = np.zeros(n)  # gross the day's shares would fetch at the day's price, summed
     shares_sold = np.zeros(n)
     placements = np.zeros(n)
     w_shares = np.zeros(n)
@@ -354,6 +397,7 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
             price *= np.exp(history.log_returns[pick])
         if fixed_cap is not None:
             cap = fixed_cap
+            volume = terms.average_daily_volume
         else:
             volume = (
                 terms.average_daily_volume * np.exp(sim.volume_sigma * vshock - 0.5 * sim.volume_sigma**2)
@@ -371,18 +415,29 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
             afford = round_down(remaining / p)
             afford -= round_half_up(afford * p, 2) > remaining
             shares[near] = np.minimum(shares[near], afford)
-        gross = round_half_up(shares * price, 2)
+        if impact:
+            shape = shares / np.maximum(volume, 1.0)  # a day without volume sells nothing: no impact
+            if sim.impact == "sqrt":
+                np.sqrt(shape, out=shape)
+            sale = price * (1.0 - temporary * shape)
+            gross = round_half_up(shares * sale, 2)
+            at_price += shares * price
+        else:
+            sale = price
+            gross = round_half_up(shares * price, 2)
         cum += gross
         sold = shares > 0
         shares_sold += shares
         placements += sold
         ws = round_down(shares * terms.warrant_coverage)
-        strike = round_half_up(price * terms.warrant_premium, 2)
+        strike = round_half_up(sale * terms.warrant_premium, 2)
         w_shares += ws
         w_value += ws * warrant_values(price, strike, terms)
         finished = ~done & (maximum - cum < price)
         days_to_max[finished] = day + 1
         done |= finished
+        if impact and permanent:
+            price *= 1.0 - permanent * shape  # the permanent impact: every later day starts lower
         # Daily cash with the unrounded fee (the tiers are linear between knots: within half a cent).
         cash = terms.cash + (cum - np.interp(cum, knots, knot_fees)) - burn_per_day * (day + 1)
         np.minimum(cash_min, cash, out=cash_min)
@@ -422,6 +477,8 @@ def run_chunk(terms: DealTerms, sim: Simulation, first_block: int, n_blocks: int
         "nasdaq_20pct_breach": shares_sold + w_shares > capacity,
         "cash_out": cash_min < 0,
     }
+    if impact:
+        columns["shortfall"] = round_half_up(at_price - cum, 2)
     return ChunkResult(first, columns, trace_price, trace_shares, trace_gross)
 
 
@@ -449,7 +506,7 @@ class SimulationResult:
         sold something.
         """
         out: dict[str, object] = {}
-        for name in SUMMARY_FIELDS:
+        for name in summary_fields(self.sim):
             out[name] = summarise(self.paths[name].to_numpy(dtype=np.float64), name)
         out["probabilities"] = {p: float(self.paths[p].mean()) for p in PROBABILITIES}
         return out
@@ -458,6 +515,11 @@ class SimulationResult:
         """The JSON document of the command line: parameters, summaries and probabilities."""
         params = self.sim.parameters()
         return {"parameters": params, **self.summary()}
+
+
+def summary_fields(sim: Simulation) -> tuple[str, ...]:
+    """The measures summarised: :data:`SUMMARY_FIELDS`, and the implementation shortfall when there is impact."""
+    return SUMMARY_FIELDS if sim.impact == "none" else (*SUMMARY_FIELDS, "shortfall")
 
 
 def summarise(values: np.ndarray, name: str = "") -> dict[str, float | None]:
@@ -529,7 +591,7 @@ BOOL_COLUMNS = frozenset({"max_reached", "compensation_cap_breach", "nasdaq_20pc
 
 def result_bytes(sim: Simulation) -> int:
     """Memory the per-path results take (one float64 or bool per path and column) plus the traced paths."""
-    per_path = sum(1 if c in BOOL_COLUMNS else 8 for c in PATH_COLUMNS)
+    per_path = sum(1 if c in BOOL_COLUMNS else 8 for c in sim.columns)
     return sim.paths * per_path + 3 * 8 * min(sim.trace_paths, sim.paths) * sim.days
 
 
@@ -538,14 +600,14 @@ class _Collector:
 
     def __init__(self, terms: DealTerms, sim: Simulation) -> None:
         self.terms, self.sim = terms, sim
-        self.columns = {c: np.empty(sim.paths, dtype=bool if c in BOOL_COLUMNS else np.float64) for c in PATH_COLUMNS}
+        self.columns = {c: np.empty(sim.paths, dtype=bool if c in BOOL_COLUMNS else np.float64) for c in sim.columns}
         traced = min(sim.trace_paths, sim.paths)
         self.traces = [np.empty((traced, sim.days)) for _ in range(3)]
 
     def add(self, chunk: ChunkResult, progress: Callable[[int], None] | None) -> None:
         n = int(chunk.columns["gross"].size)
         at = slice(chunk.first_path, chunk.first_path + n)
-        for c in PATH_COLUMNS:
+        for c in self.sim.columns:
             self.columns[c][at] = chunk.columns[c]
         k = chunk.trace_price.shape[0]
         for out, part in zip(self.traces, (chunk.trace_price, chunk.trace_shares, chunk.trace_gross), strict=True):
@@ -600,14 +662,14 @@ LABELS = {
     "compensation_cap_breach": "P(compensation above the cap)",
     "nasdaq_20pct_breach": "P(Nasdaq 20% line crossed)",
     "cash_out": "P(cash runs out)",
+    "shortfall": "Implementation shortfall ($)",
 }
 
 
 def summary_table(summary: dict[str, object]) -> pd.DataFrame:
     """The summary as a table: Measure | Mean | P05 | P50 | P95, then one row per probability (in Mean)."""
-    rows = [
-        [LABELS[k], summary[k]["mean"], summary[k]["p05"], summary[k]["p50"], summary[k]["p95"]] for k in SUMMARY_FIELDS
-    ]
+    fields_ = (*SUMMARY_FIELDS, "shortfall") if "shortfall" in summary else SUMMARY_FIELDS
+    rows = [[LABELS[k], summary[k]["mean"], summary[k]["p05"], summary[k]["p50"], summary[k]["p95"]] for k in fields_]
     rows += [[LABELS[k], v, None, None, None] for k, v in summary["probabilities"].items()]
     return pd.DataFrame(rows, columns=["Measure", "Mean", "P05", "P50", "P95"], dtype=object)  # None stays None
 
@@ -648,7 +710,7 @@ def fan_chart(result: SimulationResult, path: str | Path, which: tuple[str, ...]
         "price": (result.trace_price, "Share price ($)"),
         "gross": (result.trace_gross / 1e6, "Cumulative gross ($M)"),
     }
-    fig, axes = plt.subplots(1, len(which), figsize=(5.2 * len(which), 3.4), dpi=100, squeeze=False)
+    fig, axes = plt.subplots(1, len(which), figsize=(5.2 * len(which), 3.8), dpi=100, squeeze=False)
     days = np.arange(1, result.sim.days + 1)
     for ax, key in zip(axes[0], which, strict=True):
         values, label = data[key]
@@ -662,7 +724,7 @@ def fan_chart(result: SimulationResult, path: str | Path, which: tuple[str, ...]
         ax.set_xlabel("Trading day")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=8, frameon=False)  # off the band
     fig.suptitle(
         f"{result.sim.paths:,} paths × {result.sim.days} trading days, {result.sim.adv_fraction:.0%} of daily volume "
         f"(bands of the first {values.shape[0]:,} paths)",
@@ -682,16 +744,24 @@ class _Refused(Exception):
     pass
 
 
-def _parser():
+def _parser(prog: str = "ceo-model simulate"):
     import argparse
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str):  # one line, exit 2 (argparse would print the usage too)
-            raise _Refused(message)
+            raise _Refused(f"{message} (see {self.prog} --help)")
 
-    p = Parser(prog="python -m model.simulate", description=__doc__.splitlines()[0])
+    p = Parser(
+        prog=prog,
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        f"  {prog}                                   # 10,000 paths of the prospectus, a table\n"
+        f"  {prog} --terms deal.toml --paths 50000 --seed 7 --json > runs.json\n"
+        f"  {prog} --adv-fraction 0.05 --prices history.csv --plot charts/",
+    )
     p.add_argument("--terms", type=Path, help="terms file (.json or .toml; default: the prospectus)")
-    p.add_argument("--paths", type=int, default=10_000)
+    p.add_argument("--paths", type=int, default=10_000, help="number of simulated price paths (default 10,000)")
     p.add_argument("--days", type=int, default=TRADING_DAYS_PER_YEAR, help="trading days (default 252)")
     p.add_argument("--adv-fraction", type=float, default=0.10, help="share of daily volume sold (default 0.10)")
     p.add_argument("--drift", type=float, default=0.0, help="annual drift of the price (default 0)")
@@ -702,6 +772,24 @@ def _parser():
         "--financing-floor", action="store_true", help="also sell only at or above the terms' Class B financing floor"
     )
     p.add_argument("--prices", type=Path, help="CSV date,close,volume to bootstrap returns and volume from")
+    p.add_argument(
+        "--impact",
+        choices=("none", *IMPACT_MODELS),
+        default="none",
+        help="price impact of each day's sale, in the day's volume (default none)",
+    )
+    p.add_argument(
+        "--temporary-coefficient",
+        type=float,
+        default=TEMPORARY_COEFFICIENT,
+        help=f"temporary impact per daily volatility (default {TEMPORARY_COEFFICIENT})",
+    )
+    p.add_argument(
+        "--permanent-coefficient",
+        type=float,
+        default=PERMANENT_COEFFICIENT,
+        help=f"permanent impact per daily volatility (default {PERMANENT_COEFFICIENT})",
+    )
     p.add_argument("--chunk-paths", type=int, default=DEFAULT_CHUNK_PATHS, help="paths per chunk (memory)")
     p.add_argument("--scheduler", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler-address", help="with --scheduler dask: address of a running dask scheduler")
@@ -721,6 +809,9 @@ _FLAGS = {
     "chunk_paths",
     "scheduler",
     "prices",
+    "impact",
+    "temporary_coefficient",
+    "permanent_coefficient",
 }
 
 
@@ -742,19 +833,28 @@ def _check_memory(sim: Simulation) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> int:
-    from model import PROSPECTUS
-    from model.terms_file import load_terms
+def main(argv: list[str] | None = None, prog: str = "ceo-model simulate") -> int:
+    from model import PROSPECTUS, deals
+    from model.terms_file import load
 
-    prog = "python -m model.simulate"
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(prog).parse_args(argv)
         if args.plot is not None and args.plot.exists() and not args.plot.is_dir():
             raise _Refused(f"argument --plot: {args.plot} is a file, not a folder")
+        if args.plot is not None:  # before the run, not after it
+            try:
+                args.plot.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _Refused(
+                    f"argument --plot: cannot make {args.plot}: {(exc.strerror or str(exc)).lower()}"
+                ) from None
+            if not os.access(args.plot, os.W_OK | os.X_OK):
+                raise _Refused(f"argument --plot: cannot write into {args.plot}: permission denied")
         if args.scheduler_address and args.scheduler != "dask":
             raise _Refused("argument --scheduler-address: needs --scheduler dask")
         try:
-            terms = load_terms(args.terms) if args.terms else PROSPECTUS
+            loaded = load(args.terms) if args.terms else None
+            terms = loaded.terms if loaded else PROSPECTUS
         except CEOModelError as exc:
             raise _Refused(f"argument --terms: {exc}") from None
         history = PriceHistory.from_csv(args.prices) if args.prices else None
@@ -769,6 +869,9 @@ def main(argv: list[str] | None = None) -> int:
             financing_floor=args.financing_floor,
             history=history,
             chunk_paths=args.chunk_paths,
+            impact=args.impact,
+            temporary_coefficient=args.temporary_coefficient,
+            permanent_coefficient=args.permanent_coefficient,
         )
         check_terms(terms, sim)
         _check_memory(sim)
@@ -783,6 +886,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
 
+    if loaded is not None:  # a partial terms file: say which terms its base deal supplied
+        base = deals.DEALS[loaded.base].TERMS
+        taken = [n for n in loaded.from_base if not (n == "holidays" and base.holidays is None)]
+        if taken:
+            print(
+                f"{prog}: {args.terms.name} leaves out {len(taken)} term(s), taken from its base deal {loaded.base} "
+                f'(base = "{loaded.base}"): {", ".join(taken)}',
+                file=sys.stderr,
+            )
     bar = None
     if not args.json and sys.stderr.isatty():
         from tqdm import tqdm
@@ -813,12 +925,15 @@ def main(argv: list[str] | None = None) -> int:
     document = result.to_json()
     document["parameters"]["terms"] = str(args.terms) if args.terms else "prospectus"
     if args.plot is not None:
-        args.plot.mkdir(parents=True, exist_ok=True)
-        document["plots"] = [
-            str(fan_chart(result, args.plot / "fan_chart.png")),
-            str(fan_chart(result, args.plot / "price_fan.png", ("price",))),
-            str(fan_chart(result, args.plot / "gross_fan.png", ("gross",))),
-        ]
+        try:
+            document["plots"] = [
+                str(fan_chart(result, args.plot / "fan_chart.png")),
+                str(fan_chart(result, args.plot / "price_fan.png", ("price",))),
+                str(fan_chart(result, args.plot / "gross_fan.png", ("gross",))),
+            ]
+        except OSError as exc:
+            print(f"{prog}: argument --plot: cannot write into {args.plot}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(document, indent=2, allow_nan=False))
     else:
@@ -831,6 +946,12 @@ def _print_table(document: dict) -> None:
     print(
         f"{params['paths']:,} paths × {params['days']} trading days, {params['adv_fraction']:.1%} of daily volume, "
         f"drift {params['drift']:g}, volume sigma {params['volume_sigma']:g}, seed {params['seed']}, terms {params['terms']}"
+        + (
+            f", {params['impact']} impact (temporary {params['temporary_coefficient']:g}, "
+            f"permanent {params['permanent_coefficient']:g})"
+            if "impact" in params
+            else ""
+        )
     )
     table = summary_table(document)
 

@@ -49,27 +49,34 @@ def load(path: str | Path) -> LoadedTerms:
         a bad schedule or holiday list.
     """
     path = Path(path)
+    name = path.name or str(path)
+    if path.is_dir():
+        raise CEOModelError(name, "is a folder, not a terms file (.toml or .json); write one with ceo-model init-terms")
+    if not path.exists():
+        raise CEOModelError(name, "no such file")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise CEOModelError(path.name, f"is {size:,} bytes; a terms file is at most {MAX_BYTES:,}")
+            raise CEOModelError(name, f"is {size:,} bytes; a terms file is at most {MAX_BYTES:,}")
         text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CEOModelError(path.name, f"cannot be read: {exc}") from None
+    except UnicodeDecodeError:
+        raise CEOModelError(name, "is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise CEOModelError(name, f"cannot be read: {(exc.strerror or str(exc)).lower()}") from None
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CEOModelError(path.name, f"is not valid JSON: {exc}") from None
+            raise CEOModelError(name, f"is not valid JSON: {exc}") from None
     else:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise CEOModelError(path.name, f"is not valid TOML: {exc}") from None
+            raise CEOModelError(name, f"is not valid TOML: {exc}") from None
     try:
         return from_data(data)
     except CEOModelError as exc:
-        raise CEOModelError(f"{path.name}: {exc.argument}", exc.rule, exc.kind, exc.position) from None
+        raise CEOModelError(f"{name}: {exc.argument}", exc.rule, exc.kind, exc.position) from None
 
 
 def from_data(data: object) -> LoadedTerms:
@@ -130,15 +137,24 @@ def _refuse_special(name: str, value: object) -> None:
                     )
 
 
-def dumps(terms: DealTerms, sources: dict[str, str] | None = None, title: str = "") -> str:
+def dumps(terms: DealTerms, sources: dict[str, str] | None = None, title: str = "", base: str | None = None) -> str:
     """A complete, commented TOML terms file for ``terms`` (``build.py --init-terms``)."""
     sources = sources or {}
     lines = [
         f"# CEO Model deal terms{': ' + title if title else ''}",
         "# Every term of the programme. Edit the values; each one is checked when the file is read",
         "# (type, unit and range in the comment beside it). Rates are fractions: 0.04 = 4%.",
-        "# Build the model with:  python build.py --terms THIS_FILE",
+        "# Build the model with:  ceo-model build --terms THIS_FILE",
         "",
+        *(
+            [
+                "# The named deal supplying any term left out, and the illustrative placements used without --placements.",
+                f'base = "{base}"',
+                "",
+            ]
+            if base
+            else []
+        ),
         "# Commission tiers on cumulative gross sales: [From, To, Rate]; the last To is the programme maximum.",
         f"schedule = [{', '.join(_toml(row) for row in terms.schedule.rows())}]",
     ]

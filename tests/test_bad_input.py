@@ -29,6 +29,7 @@ from reference import excel_serial
 import model
 import udfs
 from model import PROSPECTUS, CEOModelError, ErrorKind, Schedule
+from model.execution import plan as ac_plan
 from model.simulate import summary_for_cells
 
 VALUE, NUM = ErrorKind.VALUE, ErrorKind.NUM
@@ -51,6 +52,16 @@ def table(level: str, *rows) -> list[list]:
     return out
 
 
+AC_BASE = {
+    "shares": 1_000_000,
+    "days": 5,
+    "intervals": 5,
+    "sigma": 0.95,
+    "epsilon": 0.0625,
+    "eta": 2.5e-6,
+    "gamma": 2.5e-7,
+    "risk_aversion": 1e-6,
+}
 GOOD_ROWS = [(TRADE, 1_000_000, 4.04), (dt.date(2001, 11, 5), 2_000_000, 4.00)]
 
 BASE: dict[str, dict[str, object]] = {
@@ -93,6 +104,9 @@ BASE: dict[str, dict[str, object]] = {
     "RUNWAY_MONTHS": {"cash": 10_000_000, "monthly_burn": 2_300_000},
     "CEO_PLACEMENTS": {"table": table(UDF, *GOOD_ROWS)},
     "CEO_SIMULATE": {"paths": 50, "days": 10, "adv_fraction": 0.1, "drift": 0.0, "volume_sigma": 0.0, "seed": 1},
+    # the Almgren-Chriss example (2000, §1.5): 10^6 shares over 5 days in 5 intervals
+    "CEO_AC_HOLDINGS": AC_BASE,
+    "CEO_AC_COST": AC_BASE,
 }
 # The model takes dates where Excel passes serial numbers, and a DataFrame for the ledger.
 MODEL_BASE = {
@@ -160,6 +174,8 @@ MODEL_CALLS = {
     "CEO_PLACEMENTS": lambda table, schedule=None, **terms: prospectus.placements(
         _frame(table), _terms(schedule, **terms), "table", header_rows=1
     ),
+    "CEO_AC_HOLDINGS": lambda **kw: ac_plan(**kw).holdings,
+    "CEO_AC_COST": lambda **kw: (ac_plan(**kw).expected_cost, ac_plan(**kw).variance),
     "CEO_SIMULATE": lambda paths, schedule=None, **kw: summary_for_cells(
         PROSPECTUS.replace(schedule=_schedule(schedule)), paths, **kw
     ),
@@ -573,6 +589,19 @@ negative("CEO_SIMULATE", "seed")
 add("CEO_SIMULATE", "seed", 1.5, NUM, label="fraction")
 bad_schedules("CEO_SIMULATE")
 
+for _fn in ("CEO_AC_HOLDINGS", "CEO_AC_COST"):
+    for _arg in AC_BASE:
+        generic(_fn, _arg)
+    for _arg in ("shares", "days", "sigma", "epsilon", "gamma", "risk_aversion"):
+        negative(_fn, _arg)
+    for _arg in ("days", "intervals", "eta"):
+        add(_fn, _arg, 0, NUM, label="zero")
+    add(_fn, "intervals", 2.5, NUM, label="fraction")
+    add(_fn, "intervals", 100_001, NUM, label="above-100,000")
+    # eta~ = eta − gamma·tau/2 = 1e-7 − 2.5e-7 × 1/2 < 0: the temporary impact is named
+    add(_fn, "eta", 1e-7, NUM, label="eta-tilde-negative")
+    add(_fn, "gamma", 5e-6, NUM, label="eta-tilde-negative", names="eta")
+
 
 def _case_params(level):
     return [pytest.param(c, id=c.id) for c in CASES if level in c.levels]
@@ -597,7 +626,7 @@ def _check_message(exc: CEOModelError, case: Case) -> None:
 
 
 def test_matrix_covers_every_excel_function_and_argument():
-    assert len(udfs.EXCEL_FUNCTIONS) == 27
+    assert len(udfs.EXCEL_FUNCTIONS) == 29
     covered = {(c.fn, c.arg) for c in CASES}
     for name, fn in udfs.EXCEL_FUNCTIONS.items():
         if name == "CEO_LAST_ERROR":  # no model function behind it; its bad input: tests/test_errors.py

@@ -62,7 +62,10 @@ def test_a_name_error_outside_the_addin_is_not_blamed_on_it(built, tmp_path):
 
 
 # -- never lose a user's edit (item 4) -------------------------------------------------------------------------
-EDITED = "edited since it was built: use --refresh to carry your inputs into a new build, or --force to replace it"
+EDITED = (
+    "edited since it was built: carry your inputs into a new build with 'ceo-model refresh FILE' "
+    "(build.py --refresh FILE), or use --force to replace it"
+)
 
 
 def _rebuild(out, capsys, *extra: str) -> tuple[int, str]:

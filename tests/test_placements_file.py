@@ -295,8 +295,9 @@ def test_refused(tmp_path, capsys, content, wanted):
 
 
 def test_date_format_that_does_not_fit_is_refused(tmp_path, capsys):
-    err = refused(tmp_path, capsys, "p.csv", PLAIN.encode(), "--date-format", "%d/%m/%Y")
-    assert "row 2" in err and "column A (Trade date)" in err and "%d/%m/%Y" in err
+    content = H + b"2001-11-05,1000000,4.04\nNov 26 2001,2000000,4.50\n"  # ISO is always read (issue 23)
+    err = refused(tmp_path, capsys, "p.csv", content, "--date-format", "%d/%m/%Y")
+    assert "row 3" in err and "column A (Trade date)" in err and "%d/%m/%Y" in err
 
 
 def test_date_format_needs_placements(capsys):

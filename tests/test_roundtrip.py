@@ -40,7 +40,10 @@ from workbook.fingerprint import edit_status
 from workbook.validate import validate
 
 ADDIN = os.environ.get("CEO_MODEL_LO_ADDIN")
-EDITED = "edited since it was built: use --refresh to carry your inputs into a new build, or --force to replace it"
+EDITED = (
+    "edited since it was built: carry your inputs into a new build with 'ceo-model refresh FILE' "
+    "(build.py --refresh FILE), or use --force to replace it"
+)
 COMPARED = (
     "OutTotalGross",
     "OutTotalCommission",

@@ -38,7 +38,7 @@ def test_an_explicit_example_count_keeps_the_profile_s_other_settings():
         first = list(DRAWN)
         DRAWN.clear()
         _draw()
-        assert DRAWN == first  # the same examples each run: a CI failure reproduces
+        assert first == DRAWN  # the same examples each run: a CI failure reproduces
     else:
         pytest.skip("dev profile: examples are random by design")
 

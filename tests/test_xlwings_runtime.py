@@ -132,6 +132,13 @@ CALLS: dict[str, tuple] = {
     "nasdaq_capacity": ("nasdaq_20pct_capacity", [[[21_862_772]], None], "1.4"),
     "runway": ("runway_months", [[[24_100_000]], [[2_300_000]]], "1.4"),
     "simulate": ("ceo_simulate", [[[50]], [[10]], None, None, None, [[3]], None], "1.4"),
+    # the Almgren-Chriss example (2000, §1.5) at lambda = 0: the straight line
+    "ac_holdings": (
+        "ceo_ac_holdings",
+        [[[1e6]], [[5]], [[5]], [[0.95]], [[0.0625]], [[2.5e-6]], [[2.5e-7]], [[0]]],
+        "1.4",
+    ),
+    "ac_cost": ("ceo_ac_cost", [[[1e6]], [[5]], [[5]], [[0.95]], [[0.0625]], [[2.5e-6]], [[2.5e-7]], [[0]]], "1.4"),
 }
 
 
@@ -199,7 +206,7 @@ def test_runtime_is_the_server_runtime(runtime):
 def test_every_excel_function_is_registered_under_its_name(runtime):
     meta = functions(runtime)
     assert sorted(meta) == sorted(udfs.EXCEL_FUNCTIONS)
-    assert len(meta) == 27
+    assert len(meta) == 29
     for name, entry in meta.items():
         assert entry["name"] == name
         assert entry["result"] == {"dimensionality": "matrix", "type": "any"}  # ranges in, arrays spill out
@@ -275,6 +282,12 @@ def test_simulate_spills_its_summary_table(runtime):
     assert by_label["Agent warrant shares"] == [10_000] * 4
     assert by_label["P(maximum reached)"] == [0, "", "", ""]  # $4M at most in 10 days; blanks spill as empty cells
     assert len(rows) == 14
+
+
+def test_almgren_chriss_functions_spill_the_straight_line_and_its_cost(runtime):
+    assert value(runtime, "ac_holdings") == [[1e6], [8e5], [6e5], [4e5], [2e5], [0]]
+    # ½γX² + εX + η̃X²/T = 662,500 and ⅓σ²X²T(1 − 1/N)(1 − 1/2N) = 1.083e12 (tests/test_execution.py)
+    assert value(runtime, "ac_cost") == [[pytest.approx(662_500, rel=1e-12), pytest.approx(1.083e12, rel=1e-12)]]
 
 
 def test_placements_ledger_from_a_range_with_serial_dates(runtime):

@@ -4,6 +4,7 @@ Every function is a plain Python callable too: ``from udfs import ceo_fee``.
 """
 
 from udfs.errors import Runtime, call_context, excel_error_code, excel_function, last_error, use_runtime
+from udfs.execution import ceo_ac_cost, ceo_ac_holdings
 from udfs.functions import (
     ceo_cashless_shares,
     ceo_compensation_headroom,
@@ -64,6 +65,8 @@ EXCEL_FUNCTIONS = {
         ceo_placements,
         ceo_last_error,
         ceo_simulate,
+        ceo_ac_holdings,
+        ceo_ac_cost,
     )
 }
 """Excel name → function, in the order of the catalogue (SPEC §3)."""

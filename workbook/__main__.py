@@ -35,12 +35,14 @@ def _harden() -> None:
 
 
 def _recalc(args: argparse.Namespace) -> int:
-    from workbook.files import RefusedOverwrite, check_overwrite
+    from workbook.files import RefusedOverwrite, check_lock, check_overwrite
     from workbook.safety import UnreadableWorkbook, check_package
 
     source = Path(args.input)
     target = Path(args.output) if args.output else source
     try:
+        if source.is_dir():
+            raise UnreadableWorkbook(f"{source}: is a folder, not a workbook; name the .xlsx file in it")
         if target.is_dir():
             raise RefusedOverwrite(
                 f"-o {target}: is a folder; name the workbook to write, e.g. -o {target / source.name}"
@@ -48,6 +50,8 @@ def _recalc(args: argparse.Namespace) -> int:
         package = check_package(source)  # before the engine is even imported: hostile files fail fast
         if not (target.exists() and source.exists() and target.samefile(source)):  # in place is recalc's default
             check_overwrite(target, args.force)
+        else:
+            check_lock(target, args.force)  # open in LibreOffice: its next save would overwrite ours
         from workbook.engines import prestart
 
         prestart(args.engine)  # LibreOffice starts while the rest is imported
@@ -58,30 +62,33 @@ def _recalc(args: argparse.Namespace) -> int:
         try:
             engine = choose(args.engine)
         except EngineChoiceError as exc:
-            print(f"recalc: {exc}", file=sys.stderr)
+            print(f"{args.prog}: {exc}", file=sys.stderr)
             return 2
 
         if package.has_macros:
             print(
-                f"recalc: warning: {source.name} contains macros or active content ({', '.join(package.macros[:3])}); "
+                f"{args.prog}: warning: {source.name} contains macros or active content ({', '.join(package.macros[:3])}); "
                 "they are not run and are kept unchanged",
                 file=sys.stderr,
             )
         values = compute(source, engine)
-        with atomic_target(target) as tmp:
-            written = write_cached_values(source, values, tmp)
+        try:
+            with atomic_target(target) as tmp:
+                written = write_cached_values(source, values, tmp)
+        except OSError as exc:  # a folder that cannot be written: named as such (atomic_target's message)
+            raise RefusedOverwrite(f"{exc}") from None
     except (UnreadableWorkbook, RefusedOverwrite) as exc:
-        print(f"recalc: {exc}", file=sys.stderr)
+        print(f"{args.prog}: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
         if type(exc).__name__ == "AddinNotLoaded":  # the engine's failure, not the file's: nothing is cached
-            print(f"recalc: {exc}; {target.name} left as it was", file=sys.stderr)
+            print(f"{args.prog}: {exc}; {target.name} left as it was", file=sys.stderr)
             return 1
-        print(f"recalc: cannot recalculate {source.name}: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+        print(f"{args.prog}: cannot recalculate {source.name}: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
         return 2
     errors = sum(1 for v in values.values() if type(v).__name__ == "ExcelErrorValue")
     print(
-        f"recalc: {written} formula values cached in {target} by {engine}"
+        f"{args.prog}: {written} formula values cached in {target} by {engine}"
         + (f" ({errors} error values)" if errors else "")
     )
     return 0
@@ -93,12 +100,12 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         check_package(Path(args.file), allow_external_links=True)  # fail fast, before the heavy imports
     except UnreadableWorkbook as exc:
-        print(f"validate: {exc}", file=sys.stderr)
+        print(f"{args.prog}: {exc}", file=sys.stderr)
         return 2
     from workbook.validate import main as validate_main
 
     if args.engine and not args.recalc:
-        print("validate: --engine chooses the engine of --recalc; add --recalc", file=sys.stderr)
+        print(f"{args.prog}: --engine chooses the engine of --recalc; add --recalc", file=sys.stderr)
         return 2
     if args.recalc:
         from workbook.engines import prestart
@@ -107,16 +114,29 @@ def _validate(args: argparse.Namespace) -> int:
     return validate_main(Path(args.file), as_json=args.json, recalc=args.recalc, engine=args.engine)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m workbook", description="Recalculate or validate a CEO model workbook."
+DEFAULT_PROG = "python -m workbook"
+
+
+def main(argv: list[str] | None = None, prog: str = DEFAULT_PROG) -> int:
+    from workbook.argparsing import Parser
+
+    parser = Parser(prog=prog, description="Recalculate or validate a CEO model workbook.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    recalc = commands.add_parser(
+        "recalc",
+        help="evaluate every formula and store the values as cached values",
+        description="Evaluate every formula of IN and store the values as its cached values (in place, or into OUT).",
+        examples=(
+            f"{prog} recalc dist/CEO_Model_native.xlsx",
+            f"{prog} recalc edited.xlsx -o recalculated.xlsx --engine formulas",
+        ),
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    recalc = commands.add_parser("recalc", help="evaluate every formula and store the values as cached values")
-    recalc.add_argument("input")
-    recalc.add_argument("-o", "--output", help="write here instead of updating INPUT in place")
+    recalc.add_argument("input", metavar="IN", help="the workbook to recalculate")
+    recalc.add_argument("-o", "--output", metavar="OUT", help="write here instead of updating IN in place")
     recalc.add_argument(
-        "--force", action="store_true", help="with -o: replace OUTPUT even if it is not a workbook CEO Model wrote"
+        "--force",
+        action="store_true",
+        help="replace OUT even if it is not a workbook CEO Model wrote, was edited, or is open in LibreOffice",
     )
     recalc.add_argument(
         "--engine",
@@ -124,10 +144,22 @@ def main(argv: list[str] | None = None) -> int:
         help="default: LibreOffice (>= 24.8, with the CEO_* add-in) when installed, else the formulas package",
     )
     recalc.set_defaults(run=_recalc)
-    validate = commands.add_parser("validate", help="check a workbook against the template and model-audit rules")
-    validate.add_argument("file")
+    validate = commands.add_parser(
+        "validate",
+        help="check a workbook against the template and model-audit rules",
+        description="Check a workbook against the template and the model-audit rules; exit 1 when it has errors.",
+        examples=(
+            f"{prog} validate dist/CEO_Model.xlsx",
+            f"{prog} validate edited.xlsx --recalc --json > findings.json",
+        ),
+    )
+    validate.add_argument("file", metavar="FILE", help="the workbook to check")
     validate.add_argument("--json", action="store_true", help="machine-readable findings")
-    validate.add_argument("--recalc", action="store_true", help="also recalculate and report failing checks")
+    validate.add_argument(
+        "--recalc",
+        action="store_true",
+        help="also recalculate and report failing checks (with the formulas engine: minutes on a large workbook)",
+    )
     validate.add_argument(
         "--engine",
         choices=("libreoffice", "formulas"),
@@ -135,13 +167,16 @@ def main(argv: list[str] | None = None) -> int:
         "package",
     )
     validate.set_defaults(run=_validate)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the sub-command's parser, so that the message names it: "ceo-model validate: …"
+        commands.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    args.prog = f"{prog} {args.command}" if prog != DEFAULT_PROG else args.command  # messages: "ceo-model recalc: …"
     _harden()
     timeout = int(os.environ.get("CEO_WORKBOOK_TIMEOUT", DEFAULT_TIMEOUT))
     if timeout > 0 and hasattr(signal, "SIGALRM"):
 
         def stop(_signum, _frame):
-            os.write(2, f"{args.command}: gave up after {timeout} s (CEO_WORKBOOK_TIMEOUT)\n".encode())
+            os.write(2, f"{args.prog}: gave up after {timeout} s (CEO_WORKBOOK_TIMEOUT)\n".encode())
             os._exit(2)
 
         signal.signal(signal.SIGALRM, stop)
@@ -149,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except MemoryError:
-        print(f"{args.command}: ran out of memory reading the file", file=sys.stderr)
+        print(f"{args.prog}: ran out of memory reading the file", file=sys.stderr)
         return 2
     finally:
         if timeout > 0 and hasattr(signal, "SIGALRM"):

@@ -21,11 +21,9 @@ import warnings
 from pathlib import Path
 
 PROPERTY = "CEO Model fingerprint"
-EDITED = "edited since it was built: use --refresh to carry your inputs into a new build, or --force to replace it"
-NO_FINGERPRINT = (
-    "built by an older CEO Model that kept no fingerprint, so edits cannot be ruled out: "
-    "use --refresh to carry your inputs into a new build, or --force to replace it"
-)
+_ADVICE = "carry your inputs into a new build with 'ceo-model refresh FILE' (build.py --refresh FILE), or use --force to replace it"
+EDITED = f"edited since it was built: {_ADVICE}"
+NO_FINGERPRINT = f"built by an older CEO Model that kept no fingerprint, so edits cannot be ruled out: {_ADVICE}"
 
 
 def _canonical(value) -> str | None:

@@ -51,7 +51,7 @@ def parts(label: Label) -> list[tuple[str, str | None]]:
 
 def names(label: Label) -> list[str]:
     """The inputs a label states."""
-    return [name for name, fmt in parts(label) if fmt is not None]
+    return [name for name, fmt in parts(label) if fmt is not None] + ([label.zero[0]] if label.zero else [])
 
 
 def formula(label: Label) -> str:
@@ -62,13 +62,19 @@ def formula(label: Label) -> str:
             pieces.append('"' + text.replace('"', '""') + '"')
         else:
             pieces.append(f"TEXT({text},{FORMATS[fmt].format(x=text)})")
-    return "=" + "&".join(pieces)
+    joined = "&".join(pieces)
+    if label.zero:
+        name, text = label.zero
+        return f'=IF({name}=0,"{text.replace(chr(34), chr(34) * 2)}",{joined})'
+    return "=" + joined
 
 
 def shown(label: Label | str, values: Mapping[str, object]) -> str:
     """The text ``label`` shows when its inputs hold ``values`` (plain text is itself)."""
     if not isinstance(label, Label):
         return label
+    if label.zero and values.get(label.zero[0]) == 0 and not isinstance(values.get(label.zero[0]), bool):
+        return label.zero[1]
     out = []
     for text, fmt in parts(label):
         if fmt is None:

@@ -157,6 +157,9 @@ def absolute(ref: str) -> str:
     return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
+TIMELINE_WIDTH = 17  # characters of a Timeline month column
+
+
 def block_head_rows(width: int) -> int:
     """Rows from an Inputs block's title to its first value: a one-column block's title line is also its
     column's line; a wider block has a line per column, then a line of headers."""
@@ -552,7 +555,8 @@ class _Builder:
             elif isinstance(part, Timeline):
                 row = self.periods(s, row + 1, part)
                 periods = max(periods, part.periods)
-        self.lay.widths[s] = {"A": 44, "B": 12, **{col(c): 14 for c in range(3, 3 + periods)}}
+        # 17: "$100,000,000.00" and its padding fit (a $100M programme's month-12 totals showed ###### at 14)
+        self.lay.widths[s] = {"A": 44, "B": 12, **{col(c): TIMELINE_WIDTH for c in range(3, 3 + periods)}}
         self.lay.freeze[s] = "C1"
         self.lay.pages[s] = PageSetup(landscape=True)
 

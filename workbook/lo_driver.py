@@ -192,6 +192,9 @@ def serve(soffice, profile, oxt=None, warm=None):
 
 
 if __name__ == "__main__":
+    # Ctrl-C in the terminal reaches the whole process group: the caller handles it and asks this driver to quit
+    # (at exit), so that LibreOffice is ended and the engine's temporary folder removed rather than left behind
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     args = sys.argv[1:]
     warm = args[args.index("--warm") + 1] if "--warm" in args else None
     serve(*args[:2], *(args[2:3] if not warm else []), warm=warm)

@@ -242,12 +242,16 @@ class Engine:
         self._lock = threading.Lock()
         self._tmp = tempfile.mkdtemp(prefix="ceo_lo_engine_")  # removed by close(), or by the driver at its end
         profile = Path(self._tmp) / "profile"
-        if with_addin:
-            shutil.copytree(profile_with(addin()), profile, symlinks=True)
-        else:
-            _new_profile(profile)
-        # started here, waited for at the first use: the caller's own work meanwhile overlaps LibreOffice's start
-        self._process = _driver(profile, warm=with_addin, remove=self._tmp)
+        try:
+            if with_addin:
+                shutil.copytree(profile_with(addin()), profile, symlinks=True)
+            else:
+                _new_profile(profile)
+            # started here, waited for at the first use: the caller's own work meanwhile overlaps LibreOffice's start
+            self._process = _driver(profile, warm=with_addin, remove=self._tmp)
+        except BaseException:  # Ctrl-C while the profile is copied: no driver will remove the folder
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            raise
         self._soffice_group = None
         self._ready = False
         self._addin_answer = None

@@ -28,9 +28,13 @@ and one row per placement below it. What is accepted, and why:
   when the file shows the order: some date has a first part above 12 (day
   first) or a second part above 12 (month first), and none contradicts it.
   Otherwise refused with the row, suggesting ``--date-format`` (a ``strptime``
-  format such as ``%d/%m/%Y``, which then applies to every text date).
-- **Rows.** Entirely empty rows are skipped; a row with some cells empty is
-  refused. At most :data:`MAX_PLACEMENTS` placements: rows are parsed one by
+  format such as ``%d/%m/%Y``, which then applies to the text dates it matches;
+  ISO, ``yyyymmdd`` and serials are still read, and a date matching none is
+  refused naming its row).
+- **Rows.** Entirely empty rows are skipped, however many (an ``.xlsx`` is read
+  by the rows its sheet holds, not by a used range LibreOffice may stretch to row
+  1,048,576; :func:`workbook.safety.check_package` bounds those); a row with
+  some cells empty is refused. At most :data:`MAX_PLACEMENTS` placements: rows are parsed one by
   one and parsing stops at the first placement too many. Files above
   :data:`MAX_FILE_BYTES` are refused before anything is read. An ``.xlsx`` passes :func:`workbook.safety.check_package`
   first and is read with openpyxl in read-only mode (cached values, not
@@ -68,7 +72,6 @@ from model.terms import DealTerms
 MAX_PLACEMENTS = 1_000
 MAX_FILE_BYTES = 2 * 1024 * 1024  # 1,000 placements take ~40 kB as CSV, ~30 kB as .xlsx
 HEADER_SEARCH_ROWS = 10
-MAX_BLANK_ROWS = 10_000  # empty rows tolerated (spreadsheet exports pad with them) before giving up
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 FIRST_SERIAL, LAST_SERIAL = 61, 2_958_465  # 1900-03-01 (after Excel's phantom 1900-02-29) … 9999-12-31
@@ -94,13 +97,20 @@ class _Cell:
 
 
 def read_placements(
-    path: Path | str, terms: DealTerms = model.PROSPECTUS, date_format: str | None = None
+    path: Path | str,
+    terms: DealTerms = model.PROSPECTUS,
+    date_format: str | None = None,
+    *,
+    allow_duplicates: bool = True,
 ) -> pd.DataFrame:
     """Placements from ``path`` as a frame ``Trade date | Shares | Price`` (dates as ``datetime.date``).
 
     The rows are also checked by :func:`model.placements` against ``terms``
     (positive whole shares, positive prices, cumulative gross within the
     programme maximum), so a file that reads is a file that builds.
+
+    Rows that repeat an earlier row exactly (a placement entered twice counts twice) are refused unless
+    ``allow_duplicates``; the accepted ones are listed in ``frame.attrs["duplicates"]`` as (first row, repeat row).
 
     Raises
     ------
@@ -125,11 +135,11 @@ def read_placements(
     if not (head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm")):
         rows, header_row, columns, delimiter = _csv_rows(path)
         decimal = "." if delimiter == "," else None  # ; or tab: decided from the file's own numbers
-        return _frame(name, rows, header_row, columns, decimal, date_format, terms)
+        return _frame(name, rows, header_row, columns, decimal, date_format, terms, allow_duplicates)
     book = None
     try:
         book, rows, header_row, columns = _xlsx_rows(path)
-        return _frame(name, rows, header_row, columns, ".", date_format, terms)
+        return _frame(name, rows, header_row, columns, ".", date_format, terms, allow_duplicates)
     except PlacementsFileError:
         raise
     except Exception as exc:  # a sheet that breaks openpyxl mid-way is refused in one line, never a traceback
@@ -277,6 +287,7 @@ def _xlsx_rows(path: Path) -> tuple[object, Iterator[tuple[int, list]], int, dic
         if not sheets:
             raise PlacementsFileError(f"{name}: has no worksheet")
         sheet = sheets[0]
+        sheet.reset_dimensions()  # a LibreOffice used range to row 1,048,576: read the rows the file has, not its claim
         epoch = book.epoch
 
         def rows() -> Iterator[tuple[int, list]]:
@@ -321,9 +332,9 @@ def _frame(
     decimal: str | None,
     date_format: str | None,
     terms: DealTerms,
+    allow_duplicates: bool = True,
 ) -> pd.DataFrame:
     records: list[list[_Cell]] = []
-    blank_run = 0
     last = max(columns.values())
     for number, row in rows:
         cells = [_Cell(number, columns[c], c, _blank(_at(row, columns[c]))) for c in INPUT_COLUMNS]
@@ -335,11 +346,7 @@ def _frame(
                 f"outside the columns of the header (A–{get_column_letter(last)})"
             )
         if all(c.value is None for c in cells):
-            blank_run += 1
-            if blank_run > MAX_BLANK_ROWS:
-                raise PlacementsFileError(f"{name}: row {number}: more than {MAX_BLANK_ROWS:,} empty rows in a row")
-            continue
-        blank_run = 0
+            continue  # the rows come from the file itself, which the size limits bound (never padded to 1,048,576)
         for cell in cells:
             if cell.value is None:
                 raise PlacementsFileError(f"{name}: {_where(cell)}: empty in a row that has other values")
@@ -355,9 +362,24 @@ def _frame(
     shares = [_number(name, r[1], decimal) for r in records]
     prices = [_number(name, r[2], decimal) for r in records]
     frame = pd.DataFrame({"Trade date": dates, "Shares": shares, "Price": prices}, columns=list(INPUT_COLUMNS))
+    seen: dict[tuple, int] = {}
+    duplicates = []
+    for record, key in zip(records, zip(dates, shares, prices, strict=True), strict=True):
+        row = record[0].row
+        if key in seen:
+            if not allow_duplicates:
+                raise PlacementsFileError(
+                    f"{name}: row {row} repeats row {seen[key]} exactly ({key[0].isoformat()}, {key[1]:,.0f} shares at "
+                    f"{key[2]:g}): a row entered twice counts twice; delete it, or give --allow-duplicates if these "
+                    "were two placements"
+                )
+            duplicates.append((seen[key], row))
+        else:
+            seen[key] = row
     _check_model(name, frame, records, terms)
     if frame["Shares"].size and frame["Shares"].max() < 2**53:
         frame["Shares"] = frame["Shares"].astype("int64")  # whole, as the model checked
+    frame.attrs["duplicates"] = duplicates
     return frame
 
 
@@ -565,17 +587,19 @@ def _from_serial(name: str, cell: _Cell, serial: float, epoch: dt.datetime | Non
 
 
 def _date_with_format(name: str, cell: _Cell, date_format: str) -> dt.date:
+    """A text date matching ``date_format``; dates, serials, ISO and ``yyyymmdd`` text are read whatever it says."""
     value = cell.value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip(_SPACES + "\t")
+    if not isinstance(value, str):
+        return _date(name, cell, None)
+    text = value.strip(_SPACES + "\t")
     try:
         parsed = dt.datetime.strptime(text, date_format).date()
     except ValueError:
+        if _ISO.match(text) or _COMPACT.match(text) or _SERIAL.match(text):
+            return _date(name, cell, None)  # never ambiguous: a re-saved file often mixes these with its own form
         raise PlacementsFileError(
-            f"{name}: {_where(cell)}: {text!r:.40} does not match --date-format {date_format!r} (or is not a real date)"
+            f"{name}: {_where(cell)}: {text!r:.40} matches neither --date-format {date_format!r} nor an ISO date "
+            "(2001-11-05), 20011105 or an Excel serial (or is not a real date)"
         ) from None
     if parsed.year < 1900:
         raise PlacementsFileError(f"{name}: {_where(cell)}: {text!r:.40} is before 1900")

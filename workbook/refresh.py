@@ -68,6 +68,7 @@ def refresh(
     deal: Deal | None = None,
     placements_file: Path | None = None,
     date_format: str | None = None,
+    allow_duplicates: bool = True,
 ) -> Refreshed:
     """Write NEW from the current template with OLD's inputs; OLD is never modified.
 
@@ -96,7 +97,7 @@ def refresh(
         placements = None
         if placements_file is not None:
             terms = deal.terms if deal is not None else read.terms
-            placements = read_placements(placements_file, terms, date_format)
+            placements = read_placements(placements_file, terms, date_format, allow_duplicates=allow_duplicates)
             read.notes.append(f"placements replaced by {Path(placements_file).name} ({len(placements)} rows)")
         if deal is not None:
             read.notes.append("terms replaced by the --terms file (OLD's own terms are not used)")

@@ -87,8 +87,10 @@ class PackageInfo:
 def check_package(path: Path, *, allow_external_links: bool = False) -> PackageInfo:
     """Refuse what cannot be read safely (see the module docstring); describe what can."""
     path = Path(path)
+    if path.is_dir():
+        raise UnreadableWorkbook(f"{path}: is a folder, not a workbook; name the .xlsx file in it")
     if not path.is_file():
-        raise UnreadableWorkbook(f"{path}: no such file")
+        raise UnreadableWorkbook(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
     name = path.name
     info = PackageInfo()
     with path.open("rb") as fp:

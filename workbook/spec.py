@@ -39,9 +39,14 @@ class Label:
     the decimals it needs, ``0%`` a whole percentage, ``0`` a whole number,
     ``#`` a number with the decimals it needs). Usable wherever a label, check,
     output, section title, note or heading is text.
+
+    ``zero`` is ``(Name, text)``: the label shows ``text`` instead while the
+    input ``Name`` is 0 (e.g. no warrant strike to state when no warrants are
+    granted).
     """
 
     text: str
+    zero: tuple[str, str] | None = None
 
 
 Text = str | Label

@@ -345,7 +345,10 @@ def _ledger(rows: int) -> RowTable:
                 "partial",
                 "Incomplete row",
                 Unit.FLAG,
-                "=IF(OR({col:filled}=0,{col:filled}=COLUMNS(Placements)),0,1)",
+                # cells typed in, numbers or not: text in a cell is not a gap (CheckPlacementNumbers flags it)
+                "=IF({col:filled}=0,0,IF("
+                + "+".join(f'(INDEX({c},{{col:pos}})<>"")' for c in PLACEMENT_COLUMN_NAMES)
+                + "=COLUMNS(Placements),0,1))",
                 name="LedgerIncomplete",
             ),
             Column(
@@ -1322,7 +1325,15 @@ OUTPUTS = (
     Output("OutEffectiveRate", "Effective commission rate", "EffectiveRate", Unit.RATE),
     Output("OutVWAP", "VWAP", "VWAP", Unit.PRICE),
     Output("OutWarrantShares", Label("Agent warrants ({WarrantCoverage:%} of shares)"), "WarrantShares", Unit.SHARES),
-    Output("OutWarrantStrike", Label("Warrant strike ({WarrantPremium:%} of VWAP)"), "WarrantStrike", Unit.PRICE),
+    Output(
+        "OutWarrantStrike",
+        Label(
+            "Warrant strike ({WarrantPremium:%} of VWAP)",
+            zero=("WarrantCoverage", "Warrant strike (no agent warrants)"),
+        ),
+        "WarrantStrike",
+        Unit.PRICE,
+    ),
     Output("OutTotalWarrantValue", "Value of agent warrants", "TotalWarrantValue", Unit.USD),
     Output("OutTotalCompensation", "Agent's total compensation", "TotalCompensation", Unit.USD),
     Output("OutCompensationPct", "Compensation, % of gross", "CompensationPct", Unit.PCT),
@@ -1340,7 +1351,9 @@ OUTPUTS = (
     Output("OutNetCash", "Net cash to issuer, both agreements", "SuNetCash", Unit.USD),
     Output(
         "OutOtherHeadroom",
-        Label("Other Agreement: headroom under the {CompensationCap:%} cap"),
+        # an assumption (its whole maximum sold at the share price), not a judged check: a negative figure is
+        # what those assumed sales would breach, not a failing check of the deal
+        Label("Other Agreement (assumed): {CompensationCap:%} cap headroom"),
         "OtherHeadroom",
         Unit.USD,
     ),

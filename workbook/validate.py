@@ -249,6 +249,11 @@ class _Validator:
         required = {
             (self.actual[s], ref): spec for (s, ref), spec in self.required_inputs().items() if s in self.actual
         }
+        if "Placements" in self.actual:  # placement cells too: what a bad one breaks is reported with it
+            placed = self.lay.cells.get("Placements", {})
+            for ref, spec in placed.items():
+                if spec.role == INPUT and (at := self.at("Placements", ref)) is not None:
+                    required.setdefault((self.actual["Placements"], at), spec)
         graph = _Graph(self.book, self.with_array_parts(cells), required)
         if ours:
             self.inputs(graph)
@@ -934,6 +939,7 @@ class _Validator:
                 if isinstance(value, str) and (value.upper() in ERROR_VALUES or cell.data_type == "e"):
                     errors[(ws.title, row, column)] = value
         self.missing_addin(graph, errors)
+        self.follow_bad_inputs(graph, errors)
         already = {(f.sheet, f.cell) for f in self.findings if f.rule == "A001"}
         reported = 0
         for node in sorted(errors, key=lambda n: (n[0], n[1], n[2])):
@@ -958,6 +964,35 @@ class _Validator:
         if errors and not reported:  # every error cell depends on another: a cycle of errors
             sheet, row, col = min(errors)
             self.add("A001", sheet, f"{get_column_letter(col)}{row}", f"the cell shows {errors[(sheet, row, col)]}")
+
+    def extend(self, index: int, text: str) -> None:
+        """Add ``text`` to the message of finding ``index`` (findings are frozen: it is replaced)."""
+        self.findings[index] = dataclasses.replace(self.findings[index], message=self.findings[index].message + text)
+
+    def bad_inputs(self, graph: _Graph) -> list[tuple[int, set]]:
+        """Each finding on an input cell (its index) with the formula cells computed from it: one finding, not a
+        cascade."""
+        out = []
+        for i, f in enumerate(self.findings):
+            if f.rule not in BAD_INPUT_RULES or not f.sheet or not f.cell or ":" in f.cell:
+                continue
+            row, col = _position(f.cell)
+            out.append((i, graph.downstream((f.sheet, row, col))))
+        return out
+
+    def follow_bad_inputs(self, graph: _Graph, errors: dict) -> None:
+        """Error values that follow from a reported input cell leave ``errors``; that cell's finding counts them."""
+        for index, downstream in self.bad_inputs(graph):
+            hit = sorted(node for node in downstream if node in errors)
+            if not hit:
+                continue
+            for node in hit:
+                del errors[node]
+            s, r, c = hit[0]
+            self.extend(
+                index,
+                f"; {len(hit)} formula cell(s) computed from it show errors (first {s}!{get_column_letter(c)}{r})",
+            )
 
     def missing_addin(self, graph: _Graph, errors: dict) -> None:
         """One A009 finding for all cells calling the add-in that show #NAME?; they leave ``errors`` (no A001 each)."""
@@ -1001,7 +1036,15 @@ class _Validator:
         try:
             from workbook.engines import choose, compute
 
-            values = compute(self.o.path, self.engine or choose())
+            engine = self.engine or choose()
+            print(  # say what is being done: the formulas engine takes minutes on a large workbook
+                f"validate: recalculating {self.o.path.name} with {engine}"
+                + (" (can take a few minutes)" if engine == "formulas" else "")
+                + "…",
+                file=sys.stderr,
+                flush=True,
+            )
+            values = compute(self.o.path, engine)
         except Exception as exc:
             self.add("O001", sheet, ref, f"could not recalculate: {type(exc).__name__}: {str(exc)[:150]}")
             return None
@@ -1025,6 +1068,9 @@ class _Validator:
             detail += f"; invalid inputs: {', '.join(flags[:8])}{', …' if len(flags) > 8 else ''}"
         self.add("O001", sheet, ref, f"Checks total is {_shown(total)} after recalculation. Failing: {detail}")
         return values
+
+
+BAD_INPUT_RULES = ("N001", "N002", "N003", "I004")  # findings on one input cell, whose consequences follow it
 
 
 def _rows(rows: list[int]) -> str:
@@ -1124,7 +1170,8 @@ class _Graph:
         row, col = _position(ref)
         return [f"{s}!{get_column_letter(c)}{r}" for s, r, c in sorted(self.users.get((sheet, row, col), []))]
 
-    def dependents(self, node, among: dict) -> set:
+    @property
+    def reverse(self) -> dict:
         reverse = getattr(self, "_reverse", None)
         if reverse is None:
             reverse = defaultdict(list)
@@ -1132,6 +1179,22 @@ class _Graph:
                 for t in targets:
                     reverse[t].append(source)
             self._reverse = reverse
+        return reverse
+
+    def downstream(self, node) -> set:
+        """Every formula cell computed, directly or not, from the input or formula cell ``node``."""
+        reverse = self.reverse
+        seen = set(self.users.get(node, ())) | set(reverse.get(node, ()))
+        stack = list(seen)
+        while stack:
+            for d in reverse.get(stack.pop(), ()):
+                if d not in seen:
+                    seen.add(d)
+                    stack.append(d)
+        return seen
+
+    def dependents(self, node, among: dict) -> set:
+        reverse = self.reverse
         seen, stack = set(), [node]
         while stack:
             for d in reverse.get(stack.pop(), ()):
