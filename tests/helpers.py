@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import math
+import subprocess
 
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import to_excel
@@ -118,3 +121,18 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
         + int(discount > capacity)
         + int(terms.last_sale_price < terms.nasdaq_minimum_bid),
     }
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``ceo-model ARGS`` in this process (the session's LibreOffice engine, no interpreter start-up), answered as
+    :func:`subprocess.run` answers: return code, stdout and stderr. For tests whose subject is not the command line
+    itself; each command keeps a test of its own that runs it as a process (tests/test_cli.py and others)."""
+    from workbook.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse
+            code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(["ceo-model", *args], code, out.getvalue(), err.getvalue())

@@ -8,9 +8,11 @@ contiguous from 0, each To above its From, rates in [0, 1]; ``other_fee``: gross
 ``ownership_pct``: shares held at most outstanding; ``runway_months``: cash not negative; the placement
 columns: positive whole shares, positive prices, numbers), not values read from the workbook.
 
-Each flavour is loaded once into the ``formulas`` engine with the CEO_* functions bound (as
-``workbook.recalc.compute`` does) and recalculated with changed input cells; LibreOffice (both flavours,
-with the CEO add-in) and Gnumeric (native) recalculate a workbook with broken inputs saved to disk.
+Each flavour is opened once in the session's LibreOffice (with the CEO add-in) and recalculated with changed
+input cells, put back after each case (:class:`LibreOfficeRecalc`); the ``formulas`` engine, with the CEO_*
+functions bound as ``workbook.recalc.compute`` binds them, does the same for several broken inputs at once and
+the empty programme (:class:`Recalc`); LibreOffice and Gnumeric (native) also recalculate a workbook with broken
+inputs saved to disk.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import require
+from conftest import defined_names, require
 from helpers import cached_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,8 +97,45 @@ class Recalc:
         return out
 
 
+class LibreOfficeRecalc:
+    """One flavour's workbook open in the session's LibreOffice; recalculated with some input cells changed
+    (typed as a person types them), which are put back afterwards."""
+
+    def __init__(self, path: Path, names: dict[str, str]):
+        from workbook import lo_engine
+
+        require(lo_engine.unavailable_reason() is None, f"LibreOffice engine: {lo_engine.unavailable_reason()}")
+        self.engine = lo_engine.shared(with_addin=True)
+        self.path = path
+        self.names = names
+
+    def checks(self, changes: dict[str, object]) -> dict[str, object]:
+        edits = []
+        for where, value in changes.items():
+            sheet, ref = where.rsplit("!", 1)
+            edits.append({"op": "set", "sheet": sheet, "cell": ref, "value": value})
+        wanted = {name: cell(self.names, name) for name in (*check_names(self.names), "ChecksTotal")}
+        cells: dict[str, list[str]] = {}
+        for where in wanted.values():
+            sheet, ref = where.rsplit("!", 1)
+            cells.setdefault(sheet, []).append(ref)
+        answer = self.engine.run_job({"source": str(self.path), "keep": True, "edits": edits, "values": cells})
+        assert answer.get("ok"), answer
+        out = {}
+        for name, where in wanted.items():
+            sheet, ref = where.rsplit("!", 1)
+            value = answer["values"][sheet][ref]
+            out[name] = value["error"] if isinstance(value, dict) else int(value) if value in (0, 1) else value
+        return out
+
+
 @pytest.fixture(scope="module")
 def engines(built):
+    return {flavour: LibreOfficeRecalc(built[flavour].path, built[flavour].layout.names) for flavour in FLAVOURS}
+
+
+@pytest.fixture(scope="module")
+def our_engines(built):
     return {flavour: Recalc(built[flavour]) for flavour in FLAVOURS}
 
 
@@ -297,7 +336,7 @@ EMPTY = pd.DataFrame({"Trade date": [], "Shares": [], "Price": []})
 @pytest.fixture(scope="module")
 def empty_programme(tmp_path_factory):
     out = tmp_path_factory.mktemp("empty")
-    return {flavour: build(out, flavour, placements=EMPTY, engine="formulas") for flavour in FLAVOURS}
+    return {flavour: build(out, flavour, placements=EMPTY) for flavour in FLAVOURS}
 
 
 def _named(values: dict, names: dict[str, str], name: str):
@@ -362,7 +401,11 @@ def _checks_of(values: dict, names: dict[str, str]) -> dict[str, object]:
     return {name: _named(values, names, name) for name in (*check_names(names), "ChecksTotal")}
 
 
-def test_several_broken_inputs_fail_alike_in_our_engine(built, engines):
+def test_several_broken_inputs_fail_alike_in_our_engine(built, our_engines):
+    assert assert_same_named_failures(our_engines, _changes(our_engines["udf"].names, SEVERAL)) == SEVERAL_FAIL
+
+
+def test_several_broken_inputs_fail_alike_in_libreoffice_open_in_place(built, engines):
     assert assert_same_named_failures(engines, _changes(engines["udf"].names, SEVERAL)) == SEVERAL_FAIL
 
 
@@ -392,14 +435,10 @@ def test_broken_inputs_fail_the_same_named_checks_in_gnumeric(built, tmp_path):
     assert {v for k, v in theirs.items() if k != "ChecksTotal"} <= {0, 1, NOT_JUDGED}
 
 
-def test_checks_name_an_error_no_rule_explains(built, tmp_path):
+def test_checks_name_an_error_no_rule_explains(engines):
     """An error value with every input rule met (a formula broken by hand) fails 'No calculation shows an error'."""
-    book = load_workbook(built["native"].path)
-    sheet, ref = cell(built["native"].layout.names, "BsmD2").rsplit("!", 1)
-    book[sheet][ref] = "=1/(BsmD1-BsmD1)"  # #DIV/0!, as an edited formula would
-    path = tmp_path / "edited.xlsx"
-    book.save(path)
-    values = _checks_of(compute(path), built["native"].layout.names)
+    where = cell(engines["native"].names, "BsmD2")
+    values = engines["native"].checks({where: "=1/(BsmD1-BsmD1)"})  # #DIV/0!, as an edited formula would
     assert failing(values) == {"CheckErrors"}
     assert values["ChecksTotal"] == 1
 
@@ -410,14 +449,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def modern_engines(tmp_path_factory):
+def modern_engines(modern):
     from model.terms_file import load
-    from workbook.placements_file import read_placements
 
     terms = load(ROOT / "examples" / "modern-atm.toml").terms
-    placements = read_placements(ROOT / "examples" / "modern-atm-placements.csv", terms)
-    out = tmp_path_factory.mktemp("modern")
-    return {f: Recalc(build(out, f, terms=terms, placements=placements, engine="formulas")) for f in FLAVOURS}, terms
+    return {f: LibreOfficeRecalc(modern[f], defined_names(modern[f])) for f in FLAVOURS}, terms
 
 
 @pytest.mark.parametrize(

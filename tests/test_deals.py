@@ -50,14 +50,6 @@ PROSPECTUS_WORDS = (
 )
 
 
-@pytest.fixture(scope="module")
-def modern(tmp_path_factory):
-    out = tmp_path_factory.mktemp("modern")
-    argv = ["--terms", str(TERMS_FILE), "--placements", str(PLACEMENTS_FILE), "--out", str(out), "--no-picture"]
-    assert build_cli.main(argv) == 0
-    return {"udf": out / "CEO_Model.xlsx", "native": out / "CEO_Model_native.xlsx"}
-
-
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_modern_programme_validates_clean_after_recalculation(modern, flavour):
     report = validate(modern[flavour], recalc=True)

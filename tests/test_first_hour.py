@@ -1,7 +1,9 @@
 """What a new user hits in the first hour with the ``ceo-model`` command (the trial's findings), one test each.
 
 Every test runs the command as a user types it and checks the exit code, that the
-message is one line naming what is wrong, and that no file was lost or written.
+message is one line naming what is wrong, and that no file was lost or written. The commands
+run in this process (``helpers.run_cli``: the same ``main`` the installed command calls, with
+the session's LibreOffice); the named-deal build runs ``build.py`` as a process.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workbook.cli", *args], capture_output=True, text=True, cwd=cwd)
+def run(*args: str) -> subprocess.CompletedProcess:
+    return run_cli(*args)
 
 
 def one_line(done: subprocess.CompletedProcess) -> str:
@@ -43,13 +46,13 @@ def native(tmp_path_factory) -> Path:
 def test_recalc_output_refuses_a_file_not_written_by_ceo_model(native, tmp_path):
     mine = tmp_path / "budget.xlsx"
     mine.write_bytes(b"my own numbers")
-    line = one_line(run("recalc", str(native), "-o", str(mine), "--engine", "formulas"))
+    line = one_line(run("recalc", str(native), "-o", str(mine)))
     assert "budget.xlsx" in line and "--force" in line
     assert mine.read_bytes() == b"my own numbers"
 
 
 def test_recalc_output_refuses_a_folder(native, tmp_path):
-    line = one_line(run("recalc", str(native), "-o", str(tmp_path), "--engine", "formulas"))
+    line = one_line(run("recalc", str(native), "-o", str(tmp_path)))
     assert "folder" in line
     assert list(tmp_path.iterdir()) == []
 
@@ -57,11 +60,11 @@ def test_recalc_output_refuses_a_folder(native, tmp_path):
 def test_recalc_output_replaces_an_unedited_ceo_workbook_and_force_replaces_anything(native, tmp_path):
     copy = tmp_path / "copy.xlsx"
     copy.write_bytes(native.read_bytes())
-    done = run("recalc", str(native), "-o", str(copy), "--engine", "formulas")
+    done = run("recalc", str(native), "-o", str(copy))
     assert done.returncode == 0, done.stderr
     mine = tmp_path / "mine.xlsx"
     mine.write_bytes(b"x")
-    done = run("recalc", str(native), "-o", str(mine), "--engine", "formulas", "--force")
+    done = run("recalc", str(native), "-o", str(mine), "--force")
     assert done.returncode == 0, done.stderr
     assert mine.read_bytes()[:2] == b"PK"
 
@@ -115,8 +118,6 @@ def test_build_with_a_named_deal_builds_that_deal(tmp_path):
             str(tmp_path),
             "--flavour",
             "native",
-            "--engine",
-            "formulas",
             "--no-addin",
         ],
         capture_output=True,

@@ -9,7 +9,6 @@ ledger additivity).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 
 import numpy as np
@@ -17,6 +16,7 @@ import pandas as pd
 import prospectus
 import pytest
 import reference as ref
+from conftest import EXAMPLE_SCALE
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -27,8 +27,8 @@ CAP = 25_000_000
 CAP_CENTS = CAP * 100
 MAX_RATE, MIN_RATE = 0.04, 0.03  # SPEC §2 tier rates
 
-# Modest example counts keep this file fast; CEO_HYPOTHESIS_SCALE=20 runs twenty times as many.
-SCALE = float(os.environ.get("CEO_HYPOTHESIS_SCALE", "1"))
+# Modest example counts keep this file fast; the ci profile runs twice as many, CEO_HYPOTHESIS_SCALE=20 twenty times.
+SCALE = EXAMPLE_SCALE
 
 
 def examples(n: int) -> settings:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers import comparable
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import to_excel
@@ -129,7 +129,7 @@ def native_layout():
 @settings(
     max_examples=3,
     deadline=None,
-    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # no shrinking: each example builds a workbook
+    # shrinking on: it costs nothing while the property holds, and a failure is reported at its smallest edits
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require
-from helpers import as_number, close, expected_outputs
+from helpers import as_number, close, expected_outputs, run_cli
 from openpyxl import load_workbook
 
 import model
@@ -155,13 +155,7 @@ def test_libreoffice_values_are_the_models(corpus, case):
 @pytest.mark.parametrize("case", [*(f"native/{c}" for c in NATIVE), "udf/resave"])
 def test_our_recalc_gives_the_models_values(corpus, case, tmp_path):
     target = tmp_path / "recalculated.xlsx"
-    run = subprocess.run(
-        [sys.executable, "-m", "workbook", "recalc", str(corpus[case]), "-o", str(target)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    run = run_cli("recalc", corpus[case], "-o", target)
     assert run.returncode == 0, run.stderr
     values = _named_values(target)
     expected = _expected(case)

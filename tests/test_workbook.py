@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 
 import model
 from model.deals.prospectus_2001 import PLACEMENTS as ILLUSTRATIVE_PLACEMENTS
+from workbook import engines
 from workbook.files import RefusedOverwrite
 from workbook.generate import build, named_values
 from workbook.layout import CALC, INPUT
-from workbook.recalc import compute, write_cached_values
+from workbook.recalc import write_cached_values
 
 SHEETS = [
     "Cover",
@@ -176,7 +177,7 @@ def _edit_and_recalc(path, edits: dict[tuple[str, str], object], tmp_path, name:
         wb[sheet][ref] = value
     edited = tmp_path / f"{name}_edited.xlsx"
     wb.save(edited)
-    values = compute(edited)
+    values = engines.compute(edited, engines.choose())  # the engine recalc chooses: LibreOffice where installed
     out = tmp_path / f"{name}.xlsx"
     write_cached_values(edited, values, out)
     return out, values

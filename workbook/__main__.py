@@ -1,4 +1,4 @@
-"""``python -m workbook recalc IN [-o OUT] [--engine libreoffice|formulas]`` and ``python -m workbook validate FILE [--json] [--recalc]``.
+"""``python -m workbook recalc IN [IN ...] [-o OUT] [--engine libreoffice|formulas]`` and ``python -m workbook validate FILE [--json] [--recalc]``.
 
 Exit codes: 0 success (validate: no errors), 1 validate found errors,
 2 the file cannot be read or written.
@@ -35,11 +35,31 @@ def _harden() -> None:
 
 
 def _recalc(args: argparse.Namespace) -> int:
+    """Each IN in turn, by one engine (one LibreOffice for all of them); the exit code is the worst of theirs."""
+    sources = [Path(name) for name in args.input]
+    if len(sources) == 1:
+        targets = [Path(args.output) if args.output else sources[0]]
+    else:
+        folder = Path(args.output) if args.output else None
+        if folder is not None and not folder.is_dir():
+            print(
+                f"{args.prog}: -o {folder}: with several workbooks, -o names a folder to write them into",
+                file=sys.stderr,
+            )
+            return 2
+        names = [s.name for s in sources]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if folder is not None and twice:
+            print(f"{args.prog}: -o {folder}: two workbooks would be written as {twice[0]}", file=sys.stderr)
+            return 2
+        targets = [folder / s.name if folder is not None else s for s in sources]
+    return max(_recalc_one(source, target, args) for source, target in zip(sources, targets, strict=True))
+
+
+def _recalc_one(source: Path, target: Path, args: argparse.Namespace) -> int:
     from workbook.files import RefusedOverwrite, check_lock, check_overwrite
     from workbook.safety import UnreadableWorkbook, check_package
 
-    source = Path(args.input)
-    target = Path(args.output) if args.output else source
     try:
         if source.is_dir():
             raise UnreadableWorkbook(f"{source}: is a folder, not a workbook; name the .xlsx file in it")
@@ -54,7 +74,7 @@ def _recalc(args: argparse.Namespace) -> int:
             check_lock(target, args.force)  # open in LibreOffice: its next save would overwrite ours
         from workbook.engines import prestart
 
-        prestart(args.engine)  # LibreOffice starts while the rest is imported
+        prestart(args.engine)  # LibreOffice starts (once) while the rest is imported
         from workbook.engines import EngineChoiceError, choose, compute
         from workbook.files import atomic_target
         from workbook.recalc import write_cached_values
@@ -104,7 +124,14 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     from workbook.validate import main as validate_main
 
-    return validate_main(Path(args.file), as_json=args.json, recalc=args.recalc)
+    if args.engine and not args.recalc:
+        print(f"{args.prog}: --engine chooses the engine of --recalc; add --recalc", file=sys.stderr)
+        return 2
+    if args.recalc:
+        from workbook.engines import prestart
+
+        prestart(args.engine)  # LibreOffice starts while the workbook is read and checked
+    return validate_main(Path(args.file), as_json=args.json, recalc=args.recalc, engine=args.engine)
 
 
 DEFAULT_PROG = "python -m workbook"
@@ -122,10 +149,16 @@ def main(argv: list[str] | None = None, prog: str = DEFAULT_PROG) -> int:
         examples=(
             f"{prog} recalc dist/CEO_Model_native.xlsx",
             f"{prog} recalc edited.xlsx -o recalculated.xlsx --engine formulas",
+            f"{prog} recalc deals/*.xlsx -o recalculated/   # one LibreOffice for all of them",
         ),
     )
-    recalc.add_argument("input", metavar="IN", help="the workbook to recalculate")
-    recalc.add_argument("-o", "--output", metavar="OUT", help="write here instead of updating IN in place")
+    recalc.add_argument("input", metavar="IN", nargs="+", help="the workbook(s) to recalculate, by one engine")
+    recalc.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write here instead of updating IN in place (with several IN: a folder, each keeping its name)",
+    )
     recalc.add_argument(
         "--force",
         action="store_true",
@@ -151,7 +184,13 @@ def main(argv: list[str] | None = None, prog: str = DEFAULT_PROG) -> int:
     validate.add_argument(
         "--recalc",
         action="store_true",
-        help="also recalculate (with the formulas engine: minutes on a large workbook) and report failing checks",
+        help="also recalculate and report failing checks (with the formulas engine: minutes on a large workbook)",
+    )
+    validate.add_argument(
+        "--engine",
+        choices=("libreoffice", "formulas"),
+        help="with --recalc: default LibreOffice (>= 24.8, with the CEO_* add-in) when installed, else the formulas "
+        "package",
     )
     validate.set_defaults(run=_validate)
     args, extra = parser.parse_known_args(argv)
@@ -160,6 +199,8 @@ def main(argv: list[str] | None = None, prog: str = DEFAULT_PROG) -> int:
     args.prog = f"{prog} {args.command}" if prog != DEFAULT_PROG else args.command  # messages: "ceo-model recalc: …"
     _harden()
     timeout = int(os.environ.get("CEO_WORKBOOK_TIMEOUT", DEFAULT_TIMEOUT))
+    if timeout > 0 and args.command == "recalc":
+        timeout *= len(args.input)  # the limit is per workbook
     if timeout > 0 and hasattr(signal, "SIGALRM"):
 
         def stop(_signum, _frame):

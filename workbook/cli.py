@@ -2,8 +2,8 @@
 
 ceo-model build [--terms FILE] [--placements FILE] [--out DIR] …   write the model workbooks (= python build.py)
 ceo-model init-terms FILE [--deal NAME] [--force]                 write a deal's terms as an editable TOML file
-ceo-model validate FILE [--json] [--recalc]                       check a workbook against the template and audit rules
-ceo-model recalc IN [-o OUT] [--engine libreoffice|formulas]      compute every formula and store the values
+ceo-model validate FILE [--json] [--recalc [--engine E]]          check a workbook against the template and audit rules
+ceo-model recalc IN [IN …] [-o OUT] [--engine E]                 compute every formula and store the values
 ceo-model refresh OLD [-o NEW] [--terms FILE] [--placements FILE] rebuild OLD with the current template
 ceo-model simulate [--terms FILE] [--paths N] …                   Monte Carlo of the programme
 ceo-model plan --shares X --days T --risk-aversion L …            Almgren-Chriss execution plan: how fast to sell

@@ -7,8 +7,10 @@ is an error; the default falls back to ``formulas`` and says why, once.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+from collections import OrderedDict
 from pathlib import Path
 
 ENGINES = ("libreoffice", "formulas")
@@ -57,12 +59,40 @@ def prestart(requested: str | None = None) -> None:
         pass
 
 
+# The last few answers, by the file's content and the engine: a workbook validated just after it was recalculated
+# (build, then validate --recalc; a test session reading one built file many times) is computed once.
+_COMPUTED: OrderedDict[tuple[str, str], dict] = OrderedDict()
+_REMEMBERED = 8
+
+
 def compute(path: str | Path, engine: str) -> dict:
-    """``{(sheet, "A1"): value}`` of every formula cell of ``path``, by ``engine``."""
+    """``{(sheet, "A1"): value}`` of every formula cell of ``path``, by ``engine``.
+
+    The same bytes computed by the same engine again in this process give the remembered answer (a copy).
+    """
+    key = (hashlib.sha256(Path(path).read_bytes()).hexdigest(), engine)
+    if key in _COMPUTED:
+        _COMPUTED.move_to_end(key)
+        return dict(_COMPUTED[key])
     if engine == "libreoffice":
         from workbook import lo_engine
 
-        return lo_engine.shared().compute(path)
-    from workbook.recalc import compute as formulas_compute
+        values = lo_engine.shared().compute(path)
+    else:
+        from workbook.recalc import compute as formulas_compute
 
-    return formulas_compute(path)
+        values = formulas_compute(path)
+    _remember(key, values)
+    return dict(values)
+
+
+def remember(path: str | Path, engine: str, values: dict) -> None:
+    """Note that ``engine`` computes ``values`` for ``path`` as it is now (e.g. the values just cached into it)."""
+    _remember((hashlib.sha256(Path(path).read_bytes()).hexdigest(), engine), dict(values))
+
+
+def _remember(key: tuple[str, str], values: dict) -> None:
+    _COMPUTED[key] = values
+    _COMPUTED.move_to_end(key)
+    while len(_COMPUTED) > _REMEMBERED:
+        _COMPUTED.popitem(last=False)

@@ -12,7 +12,7 @@ import model
 from model import terms_file
 from model.terms import DealTerms
 from workbook.builder import write_workbook
-from workbook.engines import choose, compute
+from workbook.engines import choose, compute, remember
 from workbook.files import atomic_target, check_overwrite
 from workbook.layout import Layout, build_layout
 from workbook.recalc import write_cached_values
@@ -57,6 +57,7 @@ def build(
         write_workbook(lay, plain)
         values = compute(plain, engine)
         write_cached_values(plain, values, final)
+        remember(final, engine, values)  # the cached values do not change what the engine computes
     return Built(flavour, target, lay, values, engine)
 
 

@@ -10,6 +10,7 @@ the next start. Without, it answers one JSON request per stdin line (with
 Python imports its packages before the first real request)::
 
     {"load": "/in.xlsx", "save": "/out.xlsx"}  ->  {"ok": true, "seconds": 0.8}
+    {"job": {"source": ..., "edits": [...], ...}}  ->  the job's answer (see workbook.lo_uno_script.run_job)
     {"quit": true}
 
 Each file is loaded hidden, read-only, with macros never executed and links
@@ -158,8 +159,14 @@ def serve(soffice, profile, oxt=None, warm=None):
                 break
             start = time.monotonic()
             try:
-                _recalc(desktop, request["load"], request["save"])
-                answer = {"ok": True, "seconds": time.monotonic() - start}
+                if "job" in request:  # an edit as a person makes it, in this same LibreOffice
+                    import lo_uno_script  # beside this file, run by the same interpreter
+
+                    answer = lo_uno_script.run_job(desktop, request["job"])
+                else:
+                    _recalc(desktop, request["load"], request["save"])
+                    answer = {"ok": True}
+                answer["seconds"] = time.monotonic() - start
             except Exception as exc:
                 answer = {"ok": False, "error": f"{type(exc).__name__}: {getattr(exc, 'Message', '') or exc}"}
             out.write(json.dumps(answer) + "\n")

@@ -1,5 +1,7 @@
 """Have real LibreOffice edit and re-save workbooks, as a person would: one process for many files.
 
+The jobs run in the process's persistent engine (:func:`workbook.lo_engine.shared`) when it can serve them: one
+LibreOffice for a whole session's recalculations and edits. Otherwise (another extension, no engine),
 LibreOffice's Python bridge (``uno``) belongs to the system interpreter, not
 the project's virtualenv, so :func:`edit_and_save` starts ``soffice`` with a
 private profile listening on a named pipe and runs :mod:`workbook.lo_uno_script`
@@ -65,9 +67,47 @@ def edit_and_save(jobs: list[Job], *, extensions: tuple[Path, ...] = ()) -> list
     return [Path(j.target) for j in jobs]
 
 
+def _as_request(job: Job) -> dict:
+    return {
+        "source": str(Path(job.source).resolve()),
+        "target": str(Path(job.target).resolve()),
+        "edits": job.edits,
+        "recalculate": job.recalculate,
+        "charts": job.charts,
+        "read": job.read,
+    }
+
+
+def _persistent_engine(extensions: tuple[Path, ...], profile_from: Path | None):
+    """The process's persistent LibreOffice engine that matches the request (with the current add-in, or with
+    none), or None when this request needs a LibreOffice of its own (another extension or profile)."""
+    from workbook import lo_engine
+
+    if lo_engine.unavailable_reason() is not None or len(extensions) > 1:
+        return None
+    try:
+        if not extensions and profile_from is None:
+            return lo_engine.shared(with_addin=False)
+        addin = lo_engine.addin()
+        if list(map(Path, extensions)) in ([], [addin]) and profile_from in (None, lo_engine.profile_with(addin)):
+            return lo_engine.shared(with_addin=True)
+    except lo_engine.EngineUnavailable:
+        return None
+    return None
+
+
 def run(jobs: list[Job], *, extensions: tuple[Path, ...] = (), profile_from: Path | None = None) -> list[dict]:
     """:func:`edit_and_save`, answering each job's report (``{"target", "ok"[, "charts"]}``); ``profile_from``:
-    a profile to start from (a copy), such as :func:`workbook.lo_engine.profile_with`'s."""
+    a profile to start from (a copy), such as :func:`workbook.lo_engine.profile_with`'s.
+
+    The jobs run in the process's persistent LibreOffice (:func:`workbook.lo_engine.shared`, with the add-in
+    or without as asked) when it can serve; otherwise in a LibreOffice started for them.
+    """
+    engine = _persistent_engine(tuple(extensions), profile_from)
+    if engine is not None:
+        results = [engine.run_job(_as_request(job)) for job in jobs]
+        _check(jobs, results, "")
+        return results
     exe, python = executable(), uno_python()
     if exe is None or python is None:
         raise LibreOfficeError("LibreOffice (soffice) with its Python bridge (python3-uno) is not installed")
@@ -84,22 +124,7 @@ def run(jobs: list[Job], *, extensions: tuple[Path, ...] = (), profile_from: Pat
         if profile_from is not None:
             shutil.copytree(profile_from, profile, symlinks=True)
         spec = Path(tmp) / "jobs.json"
-        spec.write_text(
-            json.dumps(
-                [
-                    {
-                        "source": str(Path(j.source).resolve()),
-                        "target": str(Path(j.target).resolve()),
-                        "edits": j.edits,
-                        "recalculate": j.recalculate,
-                        "charts": j.charts,
-                        "read": j.read,
-                    }
-                    for j in jobs
-                ]
-            ),
-            encoding="utf-8",
-        )
+        spec.write_text(json.dumps([_as_request(j) for j in jobs]), encoding="utf-8")
         pipe = f"ceo_{uuid.uuid4().hex}"
         office = subprocess.Popen(
             [
@@ -131,9 +156,13 @@ def run(jobs: list[Job], *, extensions: tuple[Path, ...] = (), profile_from: Pat
                 office.kill()
                 office.wait()
     results = [json.loads(line) for line in script.stdout.splitlines() if line.startswith("{")]
+    _check(jobs, results, (script.stderr or script.stdout).strip()[-300:])
+    return results
+
+
+def _check(jobs: list[Job], results: list[dict], output: str) -> None:
     failed = [r for r in results if not r.get("ok")]
     done = len(results) == len(jobs) and not failed and all(Path(j.target).is_file() for j in jobs)
     if not done:
-        detail = failed[0]["error"] if failed else (script.stderr or script.stdout).strip()[-300:]
+        detail = failed[0]["error"] if failed else output
         raise LibreOfficeError(f"LibreOffice could not edit and save the workbooks: {detail}")
-    return results

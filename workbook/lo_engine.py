@@ -275,17 +275,30 @@ class Engine:
             return {"ok": False, "error": "no answer from LibreOffice" if result else f"no answer within {timeout} s"}
         return json.loads(result[0])
 
-    def recalculate_to(self, source: Path, target: Path) -> None:
-        """LibreOffice's own .xlsx of ``source`` after a full recalculation."""
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def _ask(self, request: dict) -> dict:
+        """One request to the driver (see :mod:`workbook.lo_driver`) and its answer."""
         with self._lock:
             self._wait_ready()
-            if self._process.poll() is not None:
+            if not self.alive():
                 raise EngineUnavailable("LibreOffice is no longer running")
-            self._process.stdin.write(json.dumps({"load": str(Path(source).resolve()), "save": str(target)}) + "\n")
+            self._process.stdin.write(json.dumps(request) + "\n")
             self._process.stdin.flush()
             answer = self._answer(libreoffice.TIMEOUT_SECONDS)
             if "within" in answer.get("error", ""):  # stuck: nothing more can be asked of it
                 self._kill()
+        return answer
+
+    def run_job(self, job: dict) -> dict:
+        """An edit job of :mod:`workbook.lo_uno_script` (open, edit, recalculate, report, store) in this
+        LibreOffice; its answer (``{"ok": false, "error": ...}`` when it failed)."""
+        return self._ask({"job": job})
+
+    def recalculate_to(self, source: Path, target: Path) -> None:
+        """LibreOffice's own .xlsx of ``source`` after a full recalculation."""
+        answer = self._ask({"load": str(Path(source).resolve()), "save": str(target)})
         if not answer.get("ok") or not Path(target).exists():
             raise libreoffice.LibreOfficeError(
                 f"LibreOffice could not recalculate {source.name}: {answer.get('error')}"
@@ -378,11 +391,14 @@ _SHARED: dict[bool, Engine] = {}
 
 
 def shared(with_addin: bool = True) -> Engine:
-    """The process's engine, started on first use and stopped at exit."""
-    if with_addin not in _SHARED:
-        _SHARED[with_addin] = Engine(with_addin)
-        atexit.register(_SHARED[with_addin].close, wait=False)
-    return _SHARED[with_addin]
+    """The process's engine, started on first use (again if it died) and stopped at exit."""
+    engine = _SHARED.get(with_addin)
+    if engine is None or (engine._ready and not engine.alive()):
+        if engine is not None:
+            engine.close()
+        engine = _SHARED[with_addin] = Engine(with_addin)
+        atexit.register(engine.close, wait=False)
+    return engine
 
 
 # -- values from LibreOffice's .xlsx --------------------------------------------------------------------------------

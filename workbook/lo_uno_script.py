@@ -1,7 +1,9 @@
 """Edit and re-save workbooks in a running LibreOffice, as a person would (run by the system python with UNO).
 
 This file is executed by ``/usr/bin/python3`` (the interpreter that has
-LibreOffice's ``uno`` module), never imported by the project:
+LibreOffice's ``uno`` module), never imported by the project; the persistent
+engine's driver (:mod:`workbook.lo_driver`, same interpreter) imports it and
+runs :func:`run_job` for each ``{"job": ...}`` request. On its own:
 
     python3 lo_uno_script.py PIPE_NAME JOBS.json
 
@@ -23,7 +25,9 @@ draws, as loaded (and edited, recalculated): ``{"Outputs": [{"title": ...,
 "series": [{"name": ..., "range": "$Calculations.$C$180:$AA$180", "values":
 [1.0, null, ...]}]}]}``, null where the cell is an error or not a number.
 ``"read": {"Sheet1": ["A1", ...]}`` reports what those cells show, after the
-edits and the recalculation: ``{"Sheet1": {"A1": "#NUM!"}}``.
+edits and the recalculation: ``{"Sheet1": {"A1": "#NUM!"}}``; ``"values"``
+the same cells' values (see :func:`run_job`). Without a target nothing is
+stored; with ``"keep": true`` the document stays open for the next job.
 Prints one JSON line per job: ``{"target": ..., "ok": true[, "charts": ...]}``
 or ``{"ok": false, "error": "..."}``.
 """
@@ -72,6 +76,12 @@ def _cell_position(ref: str) -> tuple[int, int]:
     return col - 1, int(digits) - 1
 
 
+def _clear(cell) -> None:
+    from com.sun.star.sheet.CellFlags import DATETIME, FORMULA, STRING, VALUE
+
+    cell.clearContents(VALUE | DATETIME | STRING | FORMULA)
+
+
 def _edit(doc, edit: dict) -> None:
     op = edit["op"]
     sheets = doc.Sheets
@@ -83,7 +93,9 @@ def _edit(doc, edit: dict) -> None:
         col, row = _cell_position(edit["cell"])
         cell = sheet.getCellByPosition(col, row)
         value = edit["value"]
-        if isinstance(value, str):
+        if value is None:  # the cell emptied, as Delete does
+            _clear(cell)
+        elif isinstance(value, str):
             cell.setFormula(value)  # as typed: "=…" is a formula, other text is text
         else:
             cell.setValue(float(value))
@@ -156,44 +168,117 @@ def _store(doc, target: str) -> None:
     uno.invoke(doc, "storeToURL", (url, _props(FilterName="calc_pdf_Export", FilterData=data, Overwrite=True)))
 
 
-def main(pipe: str, jobs_path: str) -> int:
+def _value(cell):
+    """What a cell holds after the recalculation: a number, text, an error as its text (``#NUM!``) or None."""
+    kind = cell.getType().value
+    if kind == "EMPTY":
+        return None
+    if kind == "FORMULA":
+        if cell.getError():
+            return {"error": cell.getString()}
+        return cell.getString() if cell.FormulaResultType2 == 2 else cell.getValue()  # sheet.FormulaResult.STRING
+    return cell.getString() if kind == "TEXT" else cell.getValue()
+
+
+def _open(desktop, source: str):
     import uno
 
+    doc = desktop.loadComponentFromURL(
+        uno.systemPathToFileUrl(source),
+        "_blank",
+        0,
+        _props(Hidden=True, MacroExecutionMode=0, UpdateDocMode=0),  # macros never run, links not updated
+    )
+    if doc is None:
+        raise RuntimeError("LibreOffice could not open the file")
+    return doc
+
+
+# Documents a job asked to keep open ("keep": true), by source path and modification time: the next job on the same
+# file sets its cells on the open document instead of loading it again.
+_KEPT: dict = {}
+
+
+def _kept(desktop, source: str):
+    """The open document of ``source`` as it is now: a private copy, so that its lock file is not beside ``source``
+    and the user's file is never touched."""
+    import shutil
+    import tempfile
+
+    key = (source, os.stat(source).st_mtime_ns)
+    if key not in _KEPT:
+        for old in [k for k in _KEPT if k[0] == source]:
+            doc, folder = _KEPT.pop(old)
+            with contextlib.suppress(Exception):
+                doc.close(True)
+            shutil.rmtree(folder, ignore_errors=True)
+        folder = tempfile.mkdtemp(
+            prefix="ceo_lo_kept_", dir=os.environ.get("CEO_LO_REMOVE") or None
+        )  # the engine's own
+        copy = os.path.join(folder, os.path.basename(source))
+        shutil.copyfile(source, copy)
+        _KEPT[key] = (_open(desktop, copy), folder)
+    return _KEPT[key][0]
+
+
+def run_job(desktop, job: dict) -> dict:
+    """One job: open, edit, recalculate, report, store (when there is a target); its answer.
+
+    ``"keep": true`` leaves the document open for the next job on the same file: only ``set`` edits are allowed,
+    and each cell set is put back as it was after the job's report (nothing is stored).
+    ``"values": {"Sheet1": ["A1", ...]}`` reports those cells' values (numbers, text, ``{"error": "#NUM!"}``).
+    """
+    keep = bool(job.get("keep"))
+    doc = _kept(desktop, job["source"]) if keep else _open(desktop, job["source"])
+    restore = []
+    try:
+        for edit in job.get("edits", []):
+            if keep:
+                if edit["op"] != "set":
+                    raise ValueError(f"a kept document takes only set edits, not {edit['op']!r}")
+                col, row = _cell_position(edit["cell"])
+                cell = doc.Sheets.getByName(edit["sheet"]).getCellByPosition(col, row)
+                restore.append((cell, cell.getFormula()))
+            _edit(doc, edit)
+        if job.get("recalculate", True):
+            doc.calculateAll()  # Data > Calculate > Recalculate Hard: LibreOffice's own values are saved
+        answer = {"target": job.get("target"), "ok": True}
+        if job.get("charts"):
+            answer["charts"] = _charts(doc)
+        if job.get("read"):
+            answer["read"] = {
+                name: {ref: doc.Sheets.getByName(name).getCellRangeByName(ref).getString() for ref in refs}
+                for name, refs in job["read"].items()
+            }
+        if job.get("values"):
+            answer["values"] = {
+                name: {ref: _value(doc.Sheets.getByName(name).getCellRangeByName(ref)) for ref in refs}
+                for name, refs in job["values"].items()
+            }
+        if job.get("target") and not keep:
+            _store(doc, job["target"])
+        return answer
+    finally:
+        for cell, formula in reversed(restore):
+            if formula == "":
+                _clear(cell)
+            else:
+                cell.setFormula(formula)
+        if not keep:
+            with contextlib.suppress(Exception):  # the file is saved; a veto or a dropped bridge changes nothing
+                doc.close(True)
+
+
+def main(pipe: str, jobs_path: str) -> int:
     with open(jobs_path, encoding="utf-8") as fp:
         jobs = json.load(fp)
     ctx = _connect(pipe)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     for job in jobs:
-        doc = None
         try:
-            doc = desktop.loadComponentFromURL(
-                uno.systemPathToFileUrl(job["source"]),
-                "_blank",
-                0,
-                _props(Hidden=True, MacroExecutionMode=0, UpdateDocMode=0),  # macros never run, links not updated
-            )
-            if doc is None:
-                raise RuntimeError("LibreOffice could not open the file")
-            for edit in job.get("edits", []):
-                _edit(doc, edit)
-            if job.get("recalculate", True):
-                doc.calculateAll()  # Data > Calculate > Recalculate Hard: LibreOffice's own values are saved
-            answer = {"target": job["target"], "ok": True}
-            if job.get("charts"):
-                answer["charts"] = _charts(doc)
-            if job.get("read"):
-                answer["read"] = {
-                    name: {ref: doc.Sheets.getByName(name).getCellRangeByName(ref).getString() for ref in refs}
-                    for name, refs in job["read"].items()
-                }
-            _store(doc, job["target"])
-            print(json.dumps(answer), flush=True)
+            print(json.dumps(run_job(desktop, job)), flush=True)
         except Exception as exc:  # one job's failure is reported, the others still run
             print(json.dumps({"target": job.get("target"), "ok": False, "error": f"{type(exc).__name__}: {exc}"}))
-        finally:
-            if doc is not None:
-                with contextlib.suppress(Exception):  # the file is saved; a veto or a dropped bridge changes nothing
-                    doc.close(True)
     with contextlib.suppress(Exception):  # the bridge drops as LibreOffice exits
         desktop.terminate()
     return 0

@@ -10,9 +10,11 @@ Plain functions, usable from pytest or any script::
         assert out["OutNetProceeds"] == pytest.approx(24_100_000, abs=0.01)
         assert_valid("my_model.xlsx")               # no error findings (warnings allowed)
 
-Nothing is written: the file is recalculated in memory. Results are cached per
-file (path, size and modification time), so many tests on one workbook pay
-for one recalculation. Files are read with the same safety checks as the
+Nothing is written: the file is recalculated by the engine ``recalc`` would
+choose (LibreOffice with the CEO add-in when it can run, else the ``formulas``
+package; ``engine=`` picks one). Results are cached per file (path, size and
+modification time) and engine, so many tests on one workbook pay for one
+recalculation. Files are read with the same safety checks as the
 command line (:mod:`workbook.safety`).
 """
 
@@ -26,7 +28,7 @@ from workbook.validate import ERROR, Finding, validate
 __all__ = ["assert_valid", "findings", "recalculated"]
 
 
-def recalculated(path: str | Path) -> dict[str, object]:
+def recalculated(path: str | Path, *, engine: str | None = None) -> dict[str, object]:
     """``{defined name: value}`` after a headless recalculation of ``path``.
 
     A name of one cell gives its value (numbers as float/int, text as str,
@@ -35,24 +37,26 @@ def recalculated(path: str | Path) -> dict[str, object]:
     ``datetime``); formula cells give their recalculated value (dates as
     Excel serial numbers).
     """
+    from workbook.engines import choose
+
     path = Path(path).resolve()
     stat = path.stat()
-    return dict(_recalculated(str(path), stat.st_size, stat.st_mtime_ns))
+    return dict(_recalculated(str(path), stat.st_size, stat.st_mtime_ns, choose(engine)))
 
 
 @functools.lru_cache(maxsize=16)
-def _recalculated(path: str, _size: int, _mtime: int) -> tuple[tuple[str, object], ...]:
+def _recalculated(path: str, _size: int, _mtime: int, engine: str) -> tuple[tuple[str, object], ...]:
     import warnings
 
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter, range_boundaries
 
+    from workbook.engines import compute
     from workbook.existing import parse_ref
-    from workbook.recalc import compute
     from workbook.safety import check_package
 
     check_package(Path(path))
-    values = compute(path)
+    values = compute(path, engine)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         book = load_workbook(path, data_only=False)
@@ -78,14 +82,14 @@ def _recalculated(path: str, _size: int, _mtime: int) -> tuple[tuple[str, object
     return tuple(out.items())
 
 
-def findings(path: str | Path, *, recalc: bool = False) -> list[Finding]:
-    """Every validation finding for ``path`` (see ``python -m workbook validate``)."""
-    return validate(Path(path), recalc=recalc).findings
+def findings(path: str | Path, *, recalc: bool = False, engine: str | None = None) -> list[Finding]:
+    """Every validation finding for ``path`` (see ``ceo-model validate``)."""
+    return validate(Path(path), recalc=recalc, engine=engine).findings
 
 
-def assert_valid(path: str | Path, *, recalc: bool = True) -> None:
+def assert_valid(path: str | Path, *, recalc: bool = True, engine: str | None = None) -> None:
     """Fail with every error finding (``Sheet!A1 rule message``) unless there is none."""
-    errors = [f for f in findings(path, recalc=recalc) if f.severity == ERROR]
+    errors = [f for f in findings(path, recalc=recalc, engine=engine) if f.severity == ERROR]
     if errors:
         lines = "\n".join(f"  {f.location} {f.rule} {f.message}" for f in errors)
         raise AssertionError(f"{Path(path).name}: {len(errors)} validation error(s)\n{lines}")

@@ -130,16 +130,27 @@ class Report:
         return sum(1 for f in self.findings if f.severity == ERROR)
 
 
-def validate(path: Path, *, recalc: bool = False) -> Report:
-    """Validate ``path``; raises :class:`UnreadableWorkbook` when it cannot be read safely."""
+def validate(path: Path, *, recalc: bool = False, engine: str | None = None) -> Report:
+    """Validate ``path``; raises :class:`UnreadableWorkbook` when it cannot be read safely.
+
+    With ``recalc``, the workbook is also recalculated by ``engine`` (see :func:`workbook.engines.choose`: the
+    LibreOffice engine when it can run, else the ``formulas`` package) and failing checks are reported (O001).
+    """
     opened = open_workbook(Path(path))
-    return _Validator(opened, recalc).run()
+    return _Validator(opened, recalc, engine).run()
 
 
-def main(path: Path, *, as_json: bool = False, recalc: bool = False) -> int:
-    """The CLI: print findings (text or JSON); exit 0 clean, 1 errors, 2 unreadable."""
+def main(path: Path, *, as_json: bool = False, recalc: bool = False, engine: str | None = None) -> int:
+    """The CLI: print findings (text or JSON); exit 0 clean, 1 errors, 2 unreadable or an engine that cannot run."""
+    from workbook.engines import EngineChoiceError, choose
+
     try:
-        report = validate(path, recalc=recalc)
+        chosen = choose(engine) if recalc else None
+    except EngineChoiceError as exc:
+        print(f"validate: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = validate(path, recalc=recalc, engine=chosen)
     except UnreadableWorkbook as exc:
         print(f"validate: {exc}", file=sys.stderr)
         return 2
@@ -184,10 +195,11 @@ VALUE = "#"
 
 
 class _Validator:
-    def __init__(self, opened: Opened, recalc: bool):
+    def __init__(self, opened: Opened, recalc: bool, engine: str | None = None):
         self.o = opened
         self.book = opened.book
         self.recalc = recalc
+        self.engine = engine
         self.findings: list[Finding] = []
         self.renames: dict[str, str] = {}  # actual sheet name -> template sheet name
         self.actual: dict[str, str] = {}  # template sheet name -> actual sheet name (present sheets only)
@@ -1022,14 +1034,17 @@ class _Validator:
             self.add("O001", sheet, ref, "not recalculated: the workbook links to other workbooks (see A002)")
             return None
         try:
-            from workbook.recalc import compute
+            from workbook.engines import choose, compute
 
-            print(  # the formulas engine takes minutes on a large workbook: say so rather than print nothing
-                f"validate: recalculating {self.o.path.name} with the formulas engine (can take a few minutes)…",
+            engine = self.engine or choose()
+            print(  # say what is being done: the formulas engine takes minutes on a large workbook
+                f"validate: recalculating {self.o.path.name} with {engine}"
+                + (" (can take a few minutes)" if engine == "formulas" else "")
+                + "…",
                 file=sys.stderr,
                 flush=True,
             )
-            values = compute(self.o.path)
+            values = compute(self.o.path, engine)
         except Exception as exc:
             self.add("O001", sheet, ref, f"could not recalculate: {type(exc).__name__}: {str(exc)[:150]}")
             return None
