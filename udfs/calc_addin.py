@@ -265,7 +265,9 @@ def pack(target: Path, table: list[dict] | None = None) -> Path:
             oxt.write(rdb, "CeoModel.rdb")
             oxt.writestr("ceo_addin.py", (Path(__file__).parent / "calc_component.py").read_text(encoding="utf-8"))
             oxt.writestr("ceo_model_paths.json", paths_json())
-        shutil.move(str(partial), target)
+        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # beside the target: the rename is atomic
+        shutil.move(str(partial), staged)
+        os.replace(staged, target)  # another process packing the same add-in at once never sees half a file
     return target
 
 
