@@ -14,6 +14,7 @@ for timings so every benchmark measures the same way.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -223,6 +224,73 @@ def bench_placements_limit() -> None:
     print("  goal: both flavours within a few minutes (the limit is MAX_PLACEMENTS in workbook/placements_file.py)")
 
 
+# --- a realistic large programme ---------------------------------------------------------------------------------------
+
+SHELF_MAXIMUM = 3_000_000_000.0  # the programme maximum of shelf_terms(): a $3B shelf sold over ten years
+SHELF_AGENTS = 4  # sales agents, each placing once on every trading day
+
+
+def shelf_placements(n: int, seed: int = SEED):
+    """``n`` placements of a modern at-the-market programme sold daily through :data:`SHELF_AGENTS` agents.
+
+    Trading days (weekdays, one row per agent per day) from 2025-01-02 (the document date of
+    ``examples/modern-atm.toml``), so 10,000 placements span about ten years. The price follows a
+    geometric random walk (45% a year) with a gentle upward drift, pulled back towards a rising trend so
+    it stays plausible over a decade, and never below the listing's minimum price of $12.50. Each agent
+    sells 0.5–2% of the average daily volume (1.5M shares) in round lots of 100; the cumulative gross
+    stays below :data:`SHELF_MAXIMUM` (about $2.4B at 10,000 rows). Deterministic for a given ``seed``.
+
+    >>> frame = shelf_placements(8)
+    >>> list(frame.columns), len(frame), frame["Trade date"].iloc[4].isoformat()
+    (['Trade date', 'Shares', 'Price'], 8, '2025-01-03')
+    """
+    import datetime as dt
+
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    days = -(-n // SHELF_AGENTS)
+    sessions = np.busday_offset(np.datetime64("2025-01-02"), np.arange(days), roll="forward")
+    log_price = np.empty(days)
+    level = np.log(14.0)
+    for d in range(days):  # mean-reverting around a trend of +8% a year
+        trend = np.log(14.0) + 0.08 * d / 252
+        level += 1.0 / 252 * (trend - level) + 0.45 / np.sqrt(252) * rng.standard_normal()
+        log_price[d] = level
+    close = np.maximum(np.round(np.exp(log_price), 2), 12.5)
+    price = np.repeat(close, SHELF_AGENTS)[:n]
+    price = np.maximum(np.round(price * (1 + rng.uniform(-0.004, 0.004, n)), 2), 12.5)  # each agent's own VWAP
+    shares = (rng.uniform(0.005, 0.02, n) * 1_500_000 // 100 * 100).astype(np.int64)
+    trade = np.repeat(sessions, SHELF_AGENTS)[:n]
+    gross = np.cumsum(shares * price)
+    if gross[-1] > 0.95 * SHELF_MAXIMUM:  # scale the lots down rather than pass the maximum
+        shares = np.maximum((shares * (0.95 * SHELF_MAXIMUM / gross[-1]) // 100 * 100).astype(np.int64), 100)
+    return pd.DataFrame({"Trade date": [d.astype(dt.date) for d in trade], "Shares": shares, "Price": price})
+
+
+def shelf_terms() -> str:
+    """``examples/modern-atm.toml`` with a programme maximum of :data:`SHELF_MAXIMUM` (for :func:`shelf_placements`)."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "examples" / "modern-atm.toml").read_text(encoding="utf-8")
+    schedule = f"schedule = [[0.0, {SHELF_MAXIMUM:_.1f}, 0.03]]"
+    out, count = re.subn(r"^schedule = .*$", schedule, text, count=1, flags=re.M)
+    assert count == 1, "examples/modern-atm.toml has no schedule line"
+    return out
+
+
+def write_shelf(n: int, directory) -> tuple:
+    """Write ``placements-N.csv`` and ``shelf.toml`` into ``directory``; returns their paths."""
+    from pathlib import Path
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    csv_path, terms_path = directory / f"placements-{n}.csv", directory / "shelf.toml"
+    shelf_placements(n).to_csv(csv_path, index=False, date_format="%Y-%m-%d")
+    terms_path.write_text(shelf_terms(), encoding="utf-8")
+    return csv_path, terms_path
+
+
 # --- programme simulation ---------------------------------------------------------------------------------------------
 
 SIM_PATHS = 100_000
@@ -305,7 +373,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="name", help="benchmarks to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument(
+        "--write-placements",
+        nargs=2,
+        metavar=("N", "DIR"),
+        help="write a realistic N-row placements CSV and its terms file (shelf.toml) into DIR, then exit",
+    )
     args = parser.parse_args(argv)
+
+    if args.write_placements:
+        n, directory = args.write_placements
+        for path in write_shelf(int(n), directory):
+            print(f"wrote {path}")
+        return 0
 
     if args.list:
         for bench in BENCHMARKS.values():

@@ -65,7 +65,7 @@ from model.terms import DealTerms
 # Measured with `python bench.py placements_limit` (README, "--placements"): a 1,000-placement build takes 1–2 minutes per
 # flavour on one core, and its ~15,500 formulas stay below workbook.safety.MAX_FORMULAS, so the
 # built file can be validated and refreshed.
-MAX_PLACEMENTS = 1_000
+MAX_PLACEMENTS = 10_000
 MAX_FILE_BYTES = 2 * 1024 * 1024  # 1,000 placements take ~40 kB as CSV, ~30 kB as .xlsx
 HEADER_SEARCH_ROWS = 10
 MAX_BLANK_ROWS = 10_000  # empty rows tolerated (spreadsheet exports pad with them) before giving up

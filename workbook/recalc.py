@@ -26,6 +26,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import numpy as np
 
@@ -227,8 +228,8 @@ _TYPE = re.compile(r'\st="[^"]*"')
 
 def _encoded(value: Value) -> tuple[str | None, str]:
     """(cell type attribute, text of <v>) of a computed value."""
-    from xml.sax.saxutils import escape
-
+    if type(value) is float:  # most values: first (not a subclass such as numpy.float64, whose repr differs)
+        return None, repr(value)
     if isinstance(value, ExcelErrorValue):
         return "e", str(value)
     if isinstance(value, bool):
@@ -237,7 +238,7 @@ def _encoded(value: Value) -> tuple[str | None, str]:
         return None, "0"  # a formula pointing at an empty cell shows 0
     if isinstance(value, int | float):
         return None, repr(float(value)) if isinstance(value, float) else str(value)
-    return "str", escape(str(value))
+    return "str", xml_escape(str(value))
 
 
 _ARRAY = re.compile(r'<(?:\w+:)?f\b[^>]*\bt="array"[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
@@ -256,6 +257,15 @@ def array_parts(xml: str) -> set[str]:
     return parts
 
 
+@functools.cache
+def _elements(p: str) -> tuple[re.Pattern, re.Pattern]:
+    """The ``<v>`` and ``<f>`` elements of a cell, with the namespace prefix ``p`` ("" or "x:")."""
+    return (
+        re.compile(rf"<{p}v\b[^>]*?(?:/>|>.*?</{p}v>)", re.S),
+        re.compile(rf"<{p}f\b[^>]*?(?:/>|>.*?</{p}f>)", re.S),
+    )
+
+
 def _patch_sheet(xml: str, cells: dict[str, Value]) -> tuple[str, int]:
     patched = 0
     parts = array_parts(xml)
@@ -270,9 +280,17 @@ def _patch_sheet(xml: str, cells: dict[str, Value]) -> tuple[str, int]:
         if not formula and ref.group(1) not in parts:
             return m.group(0)
         kind, text = _encoded(cells[ref.group(1)])
-        attrs = _TYPE.sub("", m.group("attrs")) + (f' t="{kind}"' if kind else "")
-        body = re.sub(rf"<{p}v\b[^>]*?(?:/>|>.*?</{p}v>)", "", body or "", flags=re.S)
-        f_end = re.search(rf"<{p}f\b[^>]*?(?:/>|>.*?</{p}f>)", body, re.S).end() if formula else 0
+        attrs = m.group("attrs")
+        attrs = (_TYPE.sub("", attrs) if " t=" in attrs else attrs) + (f' t="{kind}"' if kind else "")
+        body = body or ""
+        empty_v = f"<{p}v />"
+        if formula and body.endswith(empty_v) and body.count(f"<{p}v") == 1 and body.endswith(f"</{p}f>{empty_v}"):
+            body = body[: -len(empty_v)]  # as openpyxl writes a formula: <f>…</f><v />, the value goes last
+            f_end = len(body)
+        else:
+            v_element, f_element = _elements(p)
+            body = v_element.sub("", body)
+            f_end = f_element.search(body).end() if formula else 0
         body = f"{body[:f_end]}<{p}v>{text}</{p}v>{body[f_end:]}"
         patched += 1
         return f"<{p}c{attrs}>{body}</{p}c>"
