@@ -22,9 +22,9 @@ from openpyxl.utils.datetime import from_excel
 from model import deals
 from model.errors import CEOModelError
 from workbook import labels
-from workbook.engines import EngineChoiceError, choose
+from workbook.engines import EngineChoiceError, choose, prestart
 from workbook.files import RefusedOverwrite, atomic_target, check_overwrite
-from workbook.generate import FILE_NAMES, build, named_values, read_terms
+from workbook.generate import FILE_NAMES, build_flavours, named_values, read_terms
 from workbook.placements_file import read_placements
 from workbook.spec import Unit
 from workbook.template import OUTPUTS, Deal
@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
         simulation = _simulation(terms.terms, args.simulate) if args.simulate is not None else None
         for f in flavours:  # refuse before writing anything: never half a rebuild over an edited pair
             check_overwrite(args.out / FILE_NAMES[f], args.force)
-        built = [build(args.out, f, terms, placements, args.force, engine=engine) for f in flavours]
+        prestart(args.engine)  # LibreOffice starts while the first workbook is written
+        built = build_flavours(args.out, flavours, terms, placements, args.force, engine=engine)
         if simulation is not None:
             from workbook.simulation_sheet import add_simulation_sheet
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +60,40 @@ def build(
         values = compute(plain, engine)
         write_cached_values(plain, values, final)
     return Built(flavour, target, lay, values, engine)
+
+
+def build_flavours(
+    out_dir: Path,
+    flavours: tuple[str, ...],
+    terms: DealTerms | Deal = model.PROSPECTUS,
+    placements: pd.DataFrame | None = None,
+    force: bool = False,
+    *,
+    engine: str | None = None,
+) -> list[Built]:
+    """:func:`build` of each flavour, overlapped: while the engine (LibreOffice, another process) recalculates
+    one workbook, this process writes the next. Each target is replaced only once all are done (none when one
+    fails)."""
+    engine = choose(engine)
+    targets = [Path(out_dir) / FILE_NAMES[f] for f in flavours]
+    for target in targets:
+        check_overwrite(target, force)
+    sheets = template(terms, placements)
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as stack:
+        pending = []
+        for flavour, target in zip(flavours, targets, strict=True):
+            lay = build_layout(flavour, sheets)
+            plain = Path(tmp) / FILE_NAMES[flavour]
+            write_workbook(lay, plain)
+            # formulas computes in this process: nothing to overlap, so it runs here and now
+            values = pool.submit(compute, plain, engine) if engine == "libreoffice" else compute(plain, engine)
+            pending.append((flavour, target, lay, plain, values))
+        built = []
+        for flavour, target, lay, plain, values in pending:
+            values = values.result() if isinstance(values, Future) else values
+            write_cached_values(plain, values, stack.enter_context(atomic_target(target)))
+            built.append(Built(flavour, target, lay, values, engine))
+    return built
 
 
 def named_values(built: Built, prefix: str = "Out") -> dict[str, object]:
