@@ -583,6 +583,8 @@ class _Builder:
                 continue
             self.lay.put(s, f"A{r}", CellSpec(part.label, LABEL))
             self.lay.put(s, f"B{r}", CellSpec(part.unit.label, UNIT))
+            rng = f"{col(first_col)}{r}:{col(last_col)}{r}"
+            array = rng if self.flavour == "udf" and part.udf_array else None
             for k in range(tl.periods):
                 c = col(first_col + k)
 
@@ -593,13 +595,24 @@ class _Builder:
                         return f"{c}{rows_of[arg]}"
                     if kind == "first":
                         return f"${col(first_col)}{rows_of[arg]}"
+                    if kind == "line":
+                        return absolute(f"{col(first_col)}{rows_of[arg]}:{col(last_col)}{rows_of[arg]}")
                     raise KeyError(kind)
 
-                text = render(self.formula(part.native, part.udf), resolve)
+                text, role = self.calc_text(part, array, k > 0, resolve)
                 self.lay.put(
-                    s, f"{c}{r}", CellSpec(text, CALC, part.unit, f"{tl.key}.{part.key}", label=f"{part.label}, {c}{r}")
+                    s,
+                    f"{c}{r}",
+                    CellSpec(
+                        text,
+                        role,
+                        part.unit,
+                        f"{tl.key}.{part.key}",
+                        label=f"{part.label}, {c}{r}",
+                        style=CALC if role == ARRAY_PART else None,
+                        array=array,
+                    ),
                 )
-            rng = f"{col(first_col)}{r}:{col(last_col)}{r}"
             self.part_ranges[f"{tl.key}.{part.key}"] = f"{quote(s)}!{absolute(rng)}"
             if part.name:
                 self.lay.name(part.name, s, rng)
@@ -655,6 +668,9 @@ class _Builder:
                         if kind == "line":
                             a = rows_of[arg][0]
                             return absolute(f"{col(first_col)}{a}:{col(last_col)}{a}")
+                        if kind == "lines":  # every row of a repeated line, across the axis (a grid)
+                            a, b = rows_of[arg]
+                            return absolute(f"{col(first_col)}{a}:{col(last_col)}{b}")
                         raise KeyError(kind)
 
                     line_id = f"{strip.key}.{line.key}" + (f".{i + 1}" if line.repeat else "")
