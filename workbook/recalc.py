@@ -306,9 +306,9 @@ def _patch_sheet(xml: str, cells: dict[str, Value]) -> tuple[str, int]:
         attrs = m.group("attrs")
         attrs = (_TYPE.sub("", attrs) if " t=" in attrs else attrs) + (f' t="{kind}"' if kind else "")
         body = body or ""
-        empty_v = f"<{p}v />"
-        if formula and body.endswith(empty_v) and body.count(f"<{p}v") == 1 and body.endswith(f"</{p}f>{empty_v}"):
-            body = body[: -len(empty_v)]  # as openpyxl writes a formula: <f>…</f><v />, the value goes last
+        v_at = body.rfind(f"<{p}v") if formula and body.count(f"<{p}v") == 1 else -1
+        if v_at > 0 and body.startswith(f"</{p}f>", v_at - len(f"</{p}f>")) and body.endswith(("/>", f"</{p}v>")):
+            body = body[:v_at]  # <f>…</f><v />, as openpyxl writes it, or <f>…</f><v>old</v>: the value goes last
             f_end = len(body)
         else:
             v_element, f_element = _elements(p)
