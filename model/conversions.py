@@ -36,7 +36,9 @@ def debenture_conversion_price(
         Exactly ``issue_days`` market values, the trading days before issuance.
     bids : array_like or None
         Exactly ``bid_days`` closing bids before conversion; needed only when
-        some ``days_since_issue`` is above ``reset_after_days``.
+        some ``days_since_issue`` is above ``reset_after_days``. A grid of
+        ``bid_days`` rows and several columns is one set of bids per column
+        (a scenario each): the answer is then one price per column, a row.
     days_since_issue : float or array_like
         Days from issuance to conversion (non-negative).
     premium, reset_factor : float
@@ -51,6 +53,11 @@ def debenture_conversion_price(
     4.8
     >>> round(debenture_conversion_price([4.0] * 5, [3.0] * 30, 120, **terms), 10)
     3.03
+
+    Bids at $3.00 and at $6.00 (two columns of 30): the reset bites only in the first.
+
+    >>> debenture_conversion_price([4.0] * 5, [[3.0, 6.0]] * 30, 120, **terms).round(10).tolist()
+    [[3.03, 4.8]]
     """
     premium = _scalar(premium, "premium", low_open=True)
     reset_after_days = _scalar(reset_after_days, "reset_after_days", whole=True)
@@ -67,14 +74,31 @@ def debenture_conversion_price(
     initial = premium * issue.mean()
     reset = days > reset_after_days
     if not reset.any():
-        return answer(np.full(days.shape, initial))
+        columns = _bid_columns(bids)  # a grid of bids: one price per column, a row, reset or not
+        return answer(np.full(np.broadcast_shapes(days.shape, (1, columns)) if columns else days.shape, initial))
     if bids is None:
         raise CEOModelError("bids", f"are required more than {reset_after_days:g} days after issuance")
-    low_bids = numbers(bids, "bids", low=0.0, low_open=True).ravel()
+    low_bids = numbers(bids, "bids", low=0.0, low_open=True)
+    if low_bids.ndim == 2 and min(low_bids.shape) > 1:  # one column of bids per scenario: a price per column
+        if low_bids.shape[0] != bid_days:
+            raise CEOModelError("bids", f"must have exactly {bid_days} rows, got {low_bids.shape[0]}")
+        # each column's lowest bids contiguous, so each mean adds them as the one-column case does (same digits)
+        lowest = np.ascontiguousarray(np.sort(low_bids, axis=0)[:lowest_bids].T).mean(axis=1)[np.newaxis, :]
+        return np.where(reset, np.minimum(initial, reset_factor * lowest), initial)
+    low_bids = low_bids.ravel()
     if low_bids.size != bid_days:
         raise CEOModelError("bids", f"must have exactly {bid_days} values, got {low_bids.size}")
     lowest = np.sort(low_bids)[:lowest_bids].mean()
     return answer(np.where(reset, min(initial, reset_factor * lowest), initial))
+
+
+def _bid_columns(bids) -> int:
+    """The columns of a grid of bids (several rows and columns), else 0."""
+    try:
+        shape = np.shape(bids)
+    except ValueError:  # ragged: refused where the bids are read
+        return 0
+    return shape[1] if len(shape) == 2 and min(shape) > 1 else 0
 
 
 def _scalar(value, name: str, *, low_open: bool = False, whole: bool = False) -> float:

@@ -235,7 +235,12 @@ def ceo_compensation_headroom(gross, warrant_value, expenses=None, retainer=None
 
 @xw.func(category=CATEGORY)
 @xw.arg("issue_prices", ndim=2, doc="Market values of the trading days before issuance (one cell per day).")
-@xw.arg("bids", ndim=2, doc="Closing bids of the trading days before conversion (needed only after the reset day).")
+@xw.arg(
+    "bids",
+    ndim=2,
+    doc="Closing bids of the trading days before conversion (needed only after the reset day); "
+    "several columns: one price per column.",
+)
 @xw.arg("days_since_issue", ndim=2, doc="Days from issuance to conversion.")
 @xw.arg(
     "premium",
@@ -399,10 +404,12 @@ def _holidays(holidays, days):
 
 def _size(values, default: int, *terms) -> int:
     """A day count: the default deal's (so its exact counts are enforced) unless the caller gives any of the
-    debenture's terms — then it is their deal, and the count is the number of cells they gave."""
+    debenture's terms — then it is their deal, and the count is the number of cells they gave (of rows, for a
+    grid of several columns: one set of bids per column)."""
     if values is None or all(convert.blank(t) for t in terms):
         return default
-    return int(np.size(values))
+    shape = np.shape(values)
+    return int(shape[0]) if len(shape) == 2 and min(shape) > 1 else int(np.size(values))
 
 
 # Errors ----------------------------------------------------------------------

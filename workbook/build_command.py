@@ -30,9 +30,9 @@ from model import deals
 from model.errors import CEOModelError
 from workbook import labels
 from workbook.argparsing import Parser
-from workbook.engines import EngineChoiceError, choose
+from workbook.engines import EngineChoiceError, choose, prestart
 from workbook.files import RefusedOverwrite, atomic_target, check_overwrite, replace_together
-from workbook.generate import FILE_NAMES, build, named_values
+from workbook.generate import FILE_NAMES, build_flavours, named_values
 from workbook.lo_engine import AddinNotLoaded
 from workbook.placements_file import read_placements
 from workbook.spec import Unit
@@ -201,9 +201,10 @@ def _build(args: argparse.Namespace) -> int:
         targets = {f: out / FILE_NAMES[f] for f in flavours}
         for target in targets.values():  # refuse before writing anything: never half a rebuild over an edited pair
             check_overwrite(target, args.force)
+        prestart(args.engine)  # LibreOffice starts while the first workbook is written
         sheets = template(deal, placements, illustrative=illustrative)
         with replace_together(targets) as staged:  # both workbooks are replaced, or neither
-            built = [build(out, f, force=True, sheets=sheets, target=staged[f], engine=engine) for f in flavours]
+            built = build_flavours(staged, sheets, engine=engine)
             if simulation is not None:
                 from workbook.simulation_sheet import add_simulation_sheet
 

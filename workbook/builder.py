@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
@@ -14,6 +16,7 @@ from openpyxl.chart.text import Text
 from openpyxl.chart.title import Title
 from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import coordinate_to_tuple, get_column_letter, range_boundaries
@@ -67,17 +70,24 @@ def write_workbook(lay: L.Layout, path) -> None:
     wb.remove(wb.active)
     for name in lay.sheet_order:
         ws = wb.create_sheet(name)
+        styled: dict[tuple, StyleArray] = {}  # one style per (role, number format), made once, copied to each cell
         for ref, spec in lay.cells.get(name, {}).items():
-            cell = ws[ref]
+            row, column = _coordinates(ref)
+            cell = ws.cell(row, column)
             cell.value = (
                 ArrayFormula(spec.array, spec.value) if spec.array and spec.role != L.ARRAY_PART else spec.value
             )
             if spec.role not in L.FORMULA_ROLES and isinstance(spec.value, str) and spec.value.startswith("="):
                 cell.data_type = "s"  # text such as "=1+2" typed into an input stays text (no formula injection)
-            for attr, style in STYLES.get(spec.style or spec.role, {}).items():
-                setattr(cell, attr, style)
-            if spec.unit is not None and spec.role not in (L.UNIT,):
-                cell.number_format = spec.number_format or spec.unit.format
+            key = (spec.style or spec.role, spec.number_format or spec.unit.format if spec.unit is not None else None)
+            if key in styled:
+                cell._style = copy(styled[key])
+            else:
+                for attr, style in STYLES.get(spec.style or spec.role, {}).items():
+                    setattr(cell, attr, style)
+                if spec.unit is not None and spec.role not in (L.UNIT,):
+                    cell.number_format = spec.number_format or spec.unit.format
+                styled[key] = copy(cell._style)
             if spec.hyperlink:
                 # a link inside the workbook: a location, not an external relationship
                 cell.hyperlink = Hyperlink(ref=ref, location=spec.hyperlink.removeprefix("#"), display=str(spec.value))
@@ -118,6 +128,12 @@ def write_workbook(lay: L.Layout, path) -> None:
     wb.properties.title = "CEO Model"
     fingerprint.stamp(wb)  # what was typed, so a rebuild can tell a person's edits (workbook/fingerprint.py)
     wb.save(path)
+
+
+@functools.cache
+def _coordinates(ref: str) -> tuple[int, int]:
+    """(row, column) of "B7" (cached: a ledger's refs repeat in both flavours)."""
+    return coordinate_to_tuple(ref)
 
 
 HIDDEN_FORMAT_ID = 300  # a custom number format id for ";;;" (show nothing) in conditional formats

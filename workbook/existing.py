@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import re
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -372,6 +373,9 @@ def ledger_rows(book) -> int | None:
     return r2 - r1 + 1 if c1 == c2 else None
 
 
+DETECT_CELLS_PER_LINE = 3
+
+
 def detect_flavour(book, layouts: dict[str, Layout]) -> str:
     """The flavour whose formulas the workbook matches best; the Cover's text breaks a tie."""
     from workbook.formula_text import normalised
@@ -379,7 +383,12 @@ def detect_flavour(book, layouts: dict[str, Layout]) -> str:
     scores = {}
     for flavour, lay in layouts.items():
         score = 0
+        seen: Counter = Counter()
         for sheet, ref, spec in lay.formula_cells():
+            if spec.line:  # a line item's cells share one formula: its first few tell (not 10,000 ledger rows)
+                seen[spec.line] += 1
+                if seen[spec.line] > DETECT_CELLS_PER_LINE:
+                    continue
             if sheet in book.sheetnames:
                 text = formula_text(book[sheet][ref])
                 if text is not None and normalised(text) == normalised(spec.value):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +61,31 @@ def build(
         write_cached_values(plain, values, final)
         remember(final, engine, values)  # the cached values do not change what the engine computes
     return Built(flavour, target, lay, values, engine)
+
+
+def build_flavours(targets: dict[str, Path], sheets: tuple, *, engine: str | None = None) -> list[Built]:
+    """:func:`build` of each flavour (``{flavour: target}``) from the same ``sheets``, overlapped: while the engine
+    (LibreOffice, another process) recalculates one workbook, this process writes the next. Each target is
+    written atomically; the caller has checked that it may be replaced (see :func:`workbook.files.replace_together`
+    for a pair replaced together)."""
+    engine = choose(engine)
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as stack:
+        pending = []
+        for flavour, target in targets.items():
+            lay = build_layout(flavour, sheets)
+            plain = Path(tmp) / FILE_NAMES[flavour]
+            write_workbook(lay, plain)
+            # formulas computes in this process: nothing to overlap, so it runs here and now
+            values = pool.submit(compute, plain, engine) if engine == "libreoffice" else compute(plain, engine)
+            pending.append((flavour, Path(target), lay, plain, values))
+        built = []
+        for flavour, target, lay, plain, values in pending:
+            values = values.result() if isinstance(values, Future) else values
+            write_cached_values(plain, values, stack.enter_context(atomic_target(target)))
+            built.append(Built(flavour, target, lay, values, engine))
+    for b in built:
+        remember(b.path, engine, b.values)  # the cached values do not change what the engine computes
+    return built
 
 
 def named_values(built: Built, prefix: str = "Out") -> dict[str, object]:

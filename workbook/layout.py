@@ -176,6 +176,9 @@ def col(n: int) -> str:
 _TOKEN = re.compile(r"\{([a-z_]+)(?::([A-Za-z0-9_]+))?(?::([A-Za-z0-9_]+))?\}")
 
 
+ROW = "\x00"  # stands for the row number in a line item's text rendered once for all its rows
+
+
 def render(template: str, resolve) -> str:
     """Replace ``{kind:arg}`` placeholders through ``resolve(kind, arg, arg2)``."""
     return _TOKEN.sub(lambda m: resolve(m.group(1), m.group(2), m.group(3)), template)
@@ -192,6 +195,7 @@ class _Builder:
         self.block_cells: dict[str, list[str]] = {}  # block name -> absolute refs of its first column
         self.part_ranges: dict[str, str] = {}  # "FeeCurve.fee" -> range for charts
         self.flag_rows: list[tuple[str, str]] = []
+        self.areas: dict[str, str] = {}  # sheet -> the range its formulas span ({area:Sheet} in checks)
         # scalar inputs' values, for the text a Label shows (messages, the command line)
         self.values = {p.name: p.value for sh in sheets for p in sh.parts if isinstance(p, Input)}
 
@@ -466,30 +470,34 @@ class _Builder:
             letter = letters[c.key]
             self.lay.put(s, f"{letter}{header_row}", self.text(c.header, HEADER))
             array = f"{letter}{first}:{letter}{last}" if self.flavour == "udf" and c.udf_array else None
+
+            def resolve(kind, arg, _arg2, r=ROW):
+                if kind == "col":
+                    return f"{letters[arg]}{r}"
+                if kind == "first":
+                    return f"{letters[arg]}${first}"
+                if kind == "head":
+                    return f"${letters[arg]}${header_row}"
+                if kind == "all":
+                    return f"${letters[arg]}${first}:${letters[arg]}${last}"
+                raise KeyError(kind)
+
+            # one text per column, its row filled in per cell (10,000 rows: render once, not 10,000 times)
+            head_text, number_format = self.plain(c.header), c.unit.blank_zero_format
+            head_cell = self.calc_text(c, array, False, resolve)  # the first row's (text, role)
+            body_cell = self.calc_text(c, array, True, resolve)  # every other row's
             for r in range(first, last + 1):
-
-                def resolve(kind, arg, _arg2, r=r):
-                    if kind == "col":
-                        return f"{letters[arg]}{r}"
-                    if kind == "first":
-                        return f"{letters[arg]}${first}"
-                    if kind == "head":
-                        return f"${letters[arg]}${header_row}"
-                    if kind == "all":
-                        return f"${letters[arg]}${first}:${letters[arg]}${last}"
-                    raise KeyError(kind)
-
-                text, role = self.calc_text(c, array, r > first, resolve)
+                text, role = head_cell if r == first else body_cell
                 self.lay.put(
                     s,
                     f"{letter}{r}",
                     CellSpec(
-                        text,
+                        text.replace(ROW, str(r)) if text is not None else None,
                         role,
                         c.unit,
                         f"{table.key}.{c.key}",
-                        label=f"{self.plain(c.header)}, row {r}",
-                        number_format=c.unit.blank_zero_format,  # rows without a placement stay blank
+                        label=f"{head_text}, row {r}",
+                        number_format=number_format,  # rows without a placement stay blank
                         style=CALC if role == ARRAY_PART else None,
                         array=array,
                     ),
@@ -581,6 +589,8 @@ class _Builder:
                 continue
             self.lay.put(s, f"A{r}", CellSpec(part.label, LABEL))
             self.lay.put(s, f"B{r}", CellSpec(part.unit.label, UNIT))
+            rng = f"{col(first_col)}{r}:{col(last_col)}{r}"
+            array = rng if self.flavour == "udf" and part.udf_array else None
             for k in range(tl.periods):
                 c = col(first_col + k)
 
@@ -591,13 +601,24 @@ class _Builder:
                         return f"{c}{rows_of[arg]}"
                     if kind == "first":
                         return f"${col(first_col)}{rows_of[arg]}"
+                    if kind == "line":
+                        return absolute(f"{col(first_col)}{rows_of[arg]}:{col(last_col)}{rows_of[arg]}")
                     raise KeyError(kind)
 
-                text = render(self.formula(part.native, part.udf), resolve)
+                text, role = self.calc_text(part, array, k > 0, resolve)
                 self.lay.put(
-                    s, f"{c}{r}", CellSpec(text, CALC, part.unit, f"{tl.key}.{part.key}", label=f"{part.label}, {c}{r}")
+                    s,
+                    f"{c}{r}",
+                    CellSpec(
+                        text,
+                        role,
+                        part.unit,
+                        f"{tl.key}.{part.key}",
+                        label=f"{part.label}, {c}{r}",
+                        style=CALC if role == ARRAY_PART else None,
+                        array=array,
+                    ),
                 )
-            rng = f"{col(first_col)}{r}:{col(last_col)}{r}"
             self.part_ranges[f"{tl.key}.{part.key}"] = f"{quote(s)}!{absolute(rng)}"
             if part.name:
                 self.lay.name(part.name, s, rng)
@@ -653,6 +674,9 @@ class _Builder:
                         if kind == "line":
                             a = rows_of[arg][0]
                             return absolute(f"{col(first_col)}{a}:{col(last_col)}{a}")
+                        if kind == "lines":  # every row of a repeated line, across the axis (a grid)
+                            a, b = rows_of[arg]
+                            return absolute(f"{col(first_col)}{a}:{col(last_col)}{b}")
                         raise KeyError(kind)
 
                     line_id = f"{strip.key}.{line.key}" + (f".{i + 1}" if line.repeat else "")
@@ -820,12 +844,15 @@ class _Builder:
             return [f"{sheet}!${c1}${r}" for r in range(r1, r2 + 1)]
 
         def area(sheet: str) -> str:
+            if sheet in self.areas:  # the same for every check naming it (the ledger's ~200,000 cells, once)
+                return self.areas[sheet]
             refs = [_position(ref) for ref, spec in self.lay.cells[sheet].items() if spec.role in FORMULA_ROLES]
             if not refs:
                 raise ValueError(f"check placeholder: {sheet} has no formulas")
             columns = sorted({c for c, _ in refs}, key=lambda c: (len(c), c))
             rows = [r for _, r in refs]
-            return f"{quote(sheet)}!{absolute(f'{columns[0]}{min(rows)}:{columns[-1]}{max(rows)}')}"
+            self.areas[sheet] = f"{quote(sheet)}!{absolute(f'{columns[0]}{min(rows)}:{columns[-1]}{max(rows)}')}"
+            return self.areas[sheet]
 
         def resolve(m: re.Match) -> str:
             kind, name = m.group(1), m.group(2)

@@ -435,7 +435,7 @@ def formula_values(path: Path) -> dict:
                 kind = _TYPE.search(m["attrs"])
                 kind = kind.group(1) if kind else "n"
                 v = _V.search(body)
-                text = unescape(v.group(1)) if v else None
+                text = (unescape(v.group(1)) if "&" in v.group(1) else v.group(1)) if v else None
                 if text is None:
                     value = None if kind != "str" else ""
                 elif kind == "e":

@@ -66,11 +66,11 @@ from model.errors import CEOModelError
 from model.ledger import INPUT_COLUMNS
 from model.terms import DealTerms
 
-# Measured with `python bench.py placements_limit` (README, "--placements"): a 1,000-placement build takes 1–2 minutes per
-# flavour on one core, and its ~15,500 formulas stay below workbook.safety.MAX_FORMULAS, so the
-# built file can be validated and refreshed.
-MAX_PLACEMENTS = 1_000
-MAX_FILE_BYTES = 2 * 1024 * 1024  # 1,000 placements take ~40 kB as CSV, ~30 kB as .xlsx
+# A desk modelling a shelf's whole life (issue 19). Measured with `python bench.py build_growth` (README, "--placements"):
+# a 10,000-placement build of both flavours, values cached, takes well under a minute, and its ~232,000 formula
+# cells stay below workbook.safety.MAX_FORMULAS, so the built file can be validated and refreshed (tests/test_large.py).
+MAX_PLACEMENTS = 10_000
+MAX_FILE_BYTES = 2 * 1024 * 1024  # 10,000 placements take ~220 kB as CSV (UTF-16: ~450 kB), ~175 kB as .xlsx
 HEADER_SEARCH_ROWS = 10
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}

@@ -26,6 +26,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import numpy as np
 
@@ -163,6 +164,28 @@ def _result(result, array_type, error):
 _KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>(?:[^']|'')+)'!(?P<ref>[A-Z]+\d+(?::[A-Z]+\d+)?)$")
 
 
+MAX_FORMULAS = 60_000  # the formulas package's limit: ~4 ms and ~0.1 MB a formula (1,000 placements: ~25,000 formulas)
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _refuse_too_many_formulas(path: Path) -> None:
+    """The formulas package takes minutes and gigabytes past :data:`MAX_FORMULAS` (a 10,000-placement model, 230,000
+    formulas, passed 20 GB in five minutes): refuse such a file at once, naming the engine that can do it."""
+    with zipfile.ZipFile(path) as archive:
+        count = sum(
+            len(_FORMULA.findall(archive.read(info)))
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
+    if count > MAX_FORMULAS:
+        from workbook.safety import UnreadableWorkbook
+
+        raise UnreadableWorkbook(
+            f"{path.name}: {count:,} formulas, more than the formulas engine's {MAX_FORMULAS:,} (it would take many "
+            "minutes and gigabytes); recalculate with LibreOffice (--engine libreoffice)"
+        )
+
+
 def compute(path: str | Path, timings: dict[str, float] | None = None) -> dict[tuple[str, str], Value]:
     """Evaluate every formula of ``path``: ``{(sheet, "A1"): value}`` for each formula cell.
 
@@ -178,6 +201,7 @@ def compute(path: str | Path, timings: dict[str, float] | None = None) -> dict[t
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter, range_boundaries
 
+    _refuse_too_many_formulas(Path(path))
     register_functions()
     wb = load_workbook(path, read_only=True)
     real_names = {name.upper(): name for name in wb.sheetnames}
@@ -227,8 +251,8 @@ _TYPE = re.compile(r'\st="[^"]*"')
 
 def _encoded(value: Value) -> tuple[str | None, str]:
     """(cell type attribute, text of <v>) of a computed value."""
-    from xml.sax.saxutils import escape
-
+    if type(value) is float:  # most values: first (not a subclass such as numpy.float64, whose repr differs)
+        return None, repr(value)
     if isinstance(value, ExcelErrorValue):
         return "e", str(value)
     if isinstance(value, bool):
@@ -237,7 +261,7 @@ def _encoded(value: Value) -> tuple[str | None, str]:
         return None, "0"  # a formula pointing at an empty cell shows 0
     if isinstance(value, int | float):
         return None, repr(float(value)) if isinstance(value, float) else str(value)
-    return "str", escape(str(value))
+    return "str", xml_escape(str(value))
 
 
 _ARRAY = re.compile(r'<(?:\w+:)?f\b[^>]*\bt="array"[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
@@ -256,6 +280,15 @@ def array_parts(xml: str) -> set[str]:
     return parts
 
 
+@functools.cache
+def _elements(p: str) -> tuple[re.Pattern, re.Pattern]:
+    """The ``<v>`` and ``<f>`` elements of a cell, with the namespace prefix ``p`` ("" or "x:")."""
+    return (
+        re.compile(rf"<{p}v\b[^>]*?(?:/>|>.*?</{p}v>)", re.S),
+        re.compile(rf"<{p}f\b[^>]*?(?:/>|>.*?</{p}f>)", re.S),
+    )
+
+
 def _patch_sheet(xml: str, cells: dict[str, Value]) -> tuple[str, int]:
     patched = 0
     parts = array_parts(xml)
@@ -270,9 +303,17 @@ def _patch_sheet(xml: str, cells: dict[str, Value]) -> tuple[str, int]:
         if not formula and ref.group(1) not in parts:
             return m.group(0)
         kind, text = _encoded(cells[ref.group(1)])
-        attrs = _TYPE.sub("", m.group("attrs")) + (f' t="{kind}"' if kind else "")
-        body = re.sub(rf"<{p}v\b[^>]*?(?:/>|>.*?</{p}v>)", "", body or "", flags=re.S)
-        f_end = re.search(rf"<{p}f\b[^>]*?(?:/>|>.*?</{p}f>)", body, re.S).end() if formula else 0
+        attrs = m.group("attrs")
+        attrs = (_TYPE.sub("", attrs) if " t=" in attrs else attrs) + (f' t="{kind}"' if kind else "")
+        body = body or ""
+        v_at = body.rfind(f"<{p}v") if formula and body.count(f"<{p}v") == 1 else -1
+        if v_at > 0 and body.startswith(f"</{p}f>", v_at - len(f"</{p}f>")) and body.endswith(("/>", f"</{p}v>")):
+            body = body[:v_at]  # <f>…</f><v />, as openpyxl writes it, or <f>…</f><v>old</v>: the value goes last
+            f_end = len(body)
+        else:
+            v_element, f_element = _elements(p)
+            body = v_element.sub("", body)
+            f_end = f_element.search(body).end() if formula else 0
         body = f"{body[:f_end]}<{p}v>{text}</{p}v>{body[f_end:]}"
         patched += 1
         return f"<{p}c{attrs}>{body}</{p}c>"

@@ -340,7 +340,8 @@ class TimelineRow:
     """A line item of a timeline: one formula across every period column.
 
     ``{col_head}`` is the period's number (1, 2, …), ``{row:key}`` the same period of another row and
-    ``{first:key}`` the first period of another row (column-absolute, for running sums).
+    ``{first:key}`` the first period of another row (column-absolute, for running sums); in ``udf_array``,
+    ``{line:key}`` is every period of another row.
     """
 
     key: str
@@ -349,6 +350,7 @@ class TimelineRow:
     native: str
     udf: str | None = None
     name: str | None = None  # defined name of the whole row
+    udf_array: str | None = None  # the udf flavour's one call across the periods: an array formula over {line:…}
 
 
 @dataclass(frozen=True)

@@ -950,7 +950,7 @@ def _timeline() -> tuple:
                     "Runway",
                     Unit.MONTHS,
                     "=MAX(0,{row:cash})/MonthlyBurn",
-                    "=RUNWAY_MONTHS(MAX(0,{row:cash}),MonthlyBurn)",
+                    udf_array="=RUNWAY_MONTHS(IF({line:cash}>0,{line:cash},0),MonthlyBurn)",
                 ),
                 Section(comp),
                 TimelineRow(
@@ -1069,8 +1069,9 @@ def _debentures() -> tuple:
                     Unit.PRICE,
                     "=IF(DebentureDays>DebentureResetDays,MIN(InitialConversionPrice,DebentureResetFactor*{row:lowest}),"
                     "InitialConversionPrice)",
-                    "=DEBENTURE_CONVERSION_PRICE(IssuePrices,{rows:bid},DebentureDays,DebenturePremium,DebentureResetDays,"
-                    "DebentureResetFactor,ROWS(LowestRanks))",
+                    # one call across the share prices: a column of bids per price
+                    udf_array="=DEBENTURE_CONVERSION_PRICE(IssuePrices,{lines:bid},DebentureDays,DebenturePremium,"
+                    "DebentureResetDays,DebentureResetFactor,ROWS(LowestRanks))",
                 ),
                 StripRow(
                     "shares",

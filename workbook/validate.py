@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -639,6 +640,8 @@ class _Validator:
             self.line_item(line, cells)
 
     def line_item(self, line: str, cells: list) -> None:
+        if not self.renames and all(text == self.expected(sheet, spec.value) for sheet, _, spec, text in cells):
+            return  # every cell as the template writes it (so consistent, as built): nothing to tokenise
         inconsistent = set()
         consistent_cells = [c for c in cells if c[2].role != LINK]
         if len(consistent_cells) >= 2:
@@ -943,8 +946,7 @@ class _Validator:
         already = {(f.sheet, f.cell) for f in self.findings if f.rule == "A001"}
         reported = 0
         for node in sorted(errors, key=lambda n: (n[0], n[1], n[2])):
-            precedents = graph.edges.get(node, ())
-            if any(p in errors for p in precedents):
+            if any(p in errors for p in graph.precedents(node)):
                 continue  # not where the error starts
             dependents = graph.dependents(node, errors)
             sheet, row, col = node
@@ -1036,7 +1038,7 @@ class _Validator:
         try:
             from workbook.engines import choose, compute
 
-            engine = self.engine or choose()
+            engine = self.engine or choose()  # LibreOffice when it can run (seconds at 10,000 placements)
             print(  # say what is being done: the formulas engine takes minutes on a large workbook
                 f"validate: recalculating {self.o.path.name} with {engine}"
                 + (" (can take a few minutes)" if engine == "formulas" else "")
@@ -1102,6 +1104,10 @@ def _position(ref: str) -> tuple[int, int]:
     return row, column_index_from_string(letters)
 
 
+BLOCK = "block"  # the first item of a block node of _Graph (a cell is (sheet, row, column))
+_BLOCK = 16  # cells a block holds at least; shorter runs are listed cell by cell
+
+
 class _Graph:
     """Formula cells and what they reference (cells in ranges, defined names resolved)."""
 
@@ -1128,6 +1134,13 @@ class _Graph:
             for ws in book.worksheets
         }
         sheets_upper = {s.upper(): s for s in book.sheetnames}
+        inputs: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for sheet, row, col in self.input_nodes:
+            inputs[sheet][col].append(row)
+        for cols in inputs.values():
+            for rows in cols.values():
+                rows.sort()
+        self.inputs_index = inputs
         self.users: dict[tuple, list] = defaultdict(list)
         for node, text in formulas.items():
             sheet = node[0]
@@ -1135,10 +1148,9 @@ class _Graph:
             for ref in ft.references(text):
                 for target_sheet, bounds in self.resolve(ref, sheet, names, local.get(sheet, {}), sheets_upper):
                     targets.extend(self.cells_in(target_sheet, bounds))
-            self.edges[node] = [t for t in targets if t in formulas]
-            for t in targets:
-                if t in self.input_nodes:
-                    self.users[t].append(node)
+                    for t in self.cells_in(target_sheet, bounds, inputs):
+                        self.users[t].append(node)
+            self.edges[node] = [t for t in targets if t in formulas or len(t) == 5]
 
     def resolve(self, ref: ft.Ref, sheet: str, names: dict, local: dict, sheets_upper: dict, depth: int = 0):
         if ref.external:
@@ -1156,15 +1168,55 @@ class _Graph:
             return []
         return [(target, ref.bounds)]
 
-    def cells_in(self, sheet: str, bounds) -> list[tuple]:
+    def cells_in(self, sheet: str, bounds, index: dict | None = None) -> list[tuple]:
+        """The cells of ``index`` (formulas and required inputs) in a range; a long run of one column is a few
+        blocks (:meth:`_blocks`), so that 10,000 running totals (``SUM(I$5:I9000)``) are not 50 million edges."""
         c1, r1, c2, r2 = bounds
         out = []
-        for col, rows in self.index.get(sheet, {}).items():
+        for col, rows in (self.index if index is None else index).get(sheet, {}).items():
             if c1 <= col <= c2:
                 lo = bisect.bisect_left(rows, r1)
                 hi = bisect.bisect_right(rows, r2)
-                out.extend((sheet, r, col) for r in rows[lo:hi])
+                if index is None and hi - lo > _BLOCK:
+                    out.extend(self._blocks(sheet, col, lo, hi))
+                else:
+                    out.extend((sheet, r, col) for r in rows[lo:hi])
         return out
+
+    def _blocks(self, sheet: str, col: int, lo: int, hi: int) -> list[tuple]:
+        """Positions ``lo:hi`` of a column's rows as aligned blocks (of a segment tree) and single cells. A block
+        is a node ``(BLOCK, sheet, col, a, b)`` whose edges lead to its two halves, down to the cells."""
+        out, i = [], lo
+        while i < hi:
+            size = _BLOCK
+            while i % (size * 2) == 0 and i + size * 2 <= hi:
+                size *= 2
+            if i % _BLOCK == 0 and i + size <= hi:
+                out.append(self._block(sheet, col, i, i + size))
+                i += size
+            else:
+                out.append((sheet, self.index[sheet][col][i], col))
+                i += 1
+        return out
+
+    def _block(self, sheet: str, col: int, a: int, b: int) -> tuple:
+        node = (BLOCK, sheet, col, a, b)
+        if node not in self.edges:
+            if b - a > _BLOCK:
+                mid = (a + b) // 2
+                self.edges[node] = [self._block(sheet, col, a, mid), self._block(sheet, col, mid, b)]
+            else:
+                cells = ((sheet, r, col) for r in self.index[sheet][col][a:b])
+                self.edges[node] = [t for t in cells if t in self.formulas]
+        return node
+
+    def precedents(self, node) -> Iterator[tuple]:
+        """The cells ``node`` refers to, blocks opened."""
+        for t in self.edges.get(node, ()):
+            if len(t) == 5:
+                yield from self.precedents(t)
+            else:
+                yield t
 
     def users_of(self, sheet: str, ref: str) -> list[str]:
         row, col = _position(ref)
@@ -1182,23 +1234,31 @@ class _Graph:
         return reverse
 
     def downstream(self, node) -> set:
-        """Every formula cell computed, directly or not, from the input or formula cell ``node``."""
+        """Every formula cell computed, directly or not, from the input or formula cell ``node`` (blocks opened)."""
         reverse = self.reverse
-        seen = set(self.users.get(node, ())) | set(reverse.get(node, ()))
-        stack = list(seen)
+        stack = [*self.users.get(node, ()), *reverse.get(node, ())]
+        seen, opened = set(), set()
         while stack:
-            for d in reverse.get(stack.pop(), ()):
-                if d not in seen:
-                    seen.add(d)
-                    stack.append(d)
+            d = stack.pop()
+            if len(d) == 5:  # a block: passed through
+                if d not in opened:
+                    opened.add(d)
+                    stack.extend(reverse.get(d, ()))
+            elif d not in seen:
+                seen.add(d)
+                stack.extend(reverse.get(d, ()))
         return seen
 
     def dependents(self, node, among: dict) -> set:
         reverse = self.reverse
-        seen, stack = set(), [node]
+        seen, opened, stack = set(), set(), [node]
         while stack:
             for d in reverse.get(stack.pop(), ()):
-                if d in among and d not in seen:
+                if len(d) == 5:  # a block: passed through
+                    if d not in opened:
+                        opened.add(d)
+                        stack.append(d)
+                elif d in among and d not in seen:
                     seen.add(d)
                     stack.append(d)
         return seen
@@ -1245,7 +1305,7 @@ class _Graph:
                         if w == node:
                             break
                     if len(component) > 1 or node in self.edges.get(node, []):
-                        found.append(sorted(component))
+                        found.append(sorted(c for c in component if len(c) == 3))  # blocks are not cells
                 if work:
                     parent = work[-1][0]
                     low[parent] = min(low[parent], low[node])
