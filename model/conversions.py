@@ -74,17 +74,17 @@ def debenture_conversion_price(
     initial = premium * issue.mean()
     reset = days > reset_after_days
     if not reset.any():
-        columns = _bid_columns(bids)  # a grid of bids: one price per column, a row, reset or not
+        columns = _bid_columns(bids, bid_days)  # a grid of bids: one price per column, a row, reset or not
         return answer(np.full(np.broadcast_shapes(days.shape, (1, columns)) if columns else days.shape, initial))
     if bids is None:
         raise CEOModelError("bids", f"are required more than {reset_after_days:g} days after issuance")
     low_bids = numbers(bids, "bids", low=0.0, low_open=True)
-    if low_bids.ndim == 2 and min(low_bids.shape) > 1:  # one column of bids per scenario: a price per column
-        if low_bids.shape[0] != bid_days:
-            raise CEOModelError("bids", f"must have exactly {bid_days} rows, got {low_bids.shape[0]}")
+    if _bid_columns(low_bids, bid_days):  # one column of bids per scenario: a price per column
         # each column's lowest bids contiguous, so each mean adds them as the one-column case does (same digits)
         lowest = np.ascontiguousarray(np.sort(low_bids, axis=0)[:lowest_bids].T).mean(axis=1)[np.newaxis, :]
         return np.where(reset, np.minimum(initial, reset_factor * lowest), initial)
+    if low_bids.ndim == 2 and min(low_bids.shape) > 1 and low_bids.size != bid_days:  # a grid, rows short or over
+        raise CEOModelError("bids", f"must have exactly {bid_days} rows, got {low_bids.shape[0]}")
     low_bids = low_bids.ravel()
     if low_bids.size != bid_days:
         raise CEOModelError("bids", f"must have exactly {bid_days} values, got {low_bids.size}")
@@ -92,13 +92,14 @@ def debenture_conversion_price(
     return answer(np.where(reset, min(initial, reset_factor * lowest), initial))
 
 
-def _bid_columns(bids) -> int:
-    """The columns of a grid of bids (several rows and columns), else 0."""
+def _bid_columns(bids, bid_days: int) -> int:
+    """The columns of a grid of bids (``bid_days`` rows, one column per scenario), else 0: any other block of
+    ``bid_days`` values (a 6 × 5 range, in any order) is one set of bids."""
     try:
         shape = np.shape(bids)
     except ValueError:  # ragged: refused where the bids are read
         return 0
-    return shape[1] if len(shape) == 2 and min(shape) > 1 else 0
+    return shape[1] if len(shape) == 2 and shape[0] == bid_days and shape[1] > 1 else 0
 
 
 def _scalar(value, name: str, *, low_open: bool = False, whole: bool = False) -> float:

@@ -298,19 +298,22 @@ def test_sigint_during_a_build_is_one_line_exit_130_and_leaves_no_temporary_fold
 
 
 def test_an_interrupt_between_the_two_flavours_replaces_neither(built, tmp_path, capsys, monkeypatch):
-    from workbook import build_command
 
     for flavour in ("udf", "native"):
         (tmp_path / built[flavour].path.name).write_bytes(built[flavour].path.read_bytes())
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    real = build_command.build
+    from workbook import generate
 
-    def build_then_interrupt(out, flavour, *args, **kwargs):
-        if flavour == "native":
+    real = generate.write_cached_values
+    written = []
+
+    def write_then_interrupt(source, values, target):  # the udf workbook is written, then Ctrl-C
+        if written:
             raise KeyboardInterrupt
-        return real(out, flavour, *args, **kwargs)
+        written.append(target)
+        return real(source, values, target)
 
-    monkeypatch.setattr(build_command, "build", build_then_interrupt)
+    monkeypatch.setattr(generate, "write_cached_values", write_then_interrupt)
     assert cli(["build", "--out", str(tmp_path), "--no-picture", "--no-addin", "--engine", "formulas"]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # the udf file is not new alone
