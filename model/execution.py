@@ -435,6 +435,7 @@ __all__ = [
     "Calibration",
     "Plan",
     "Problem",
+    "add_coefficient_arguments",
     "calibrate",
     "daily_sigma",
     "expected_cost",
@@ -447,3 +448,19 @@ __all__ = [
     "trades",
     "variance",
 ]
+
+
+def add_coefficient_arguments(parser) -> None:
+    """``--temporary-coefficient`` and ``--permanent-coefficient`` on an argparse parser (``simulate``, ``plan``)."""
+    parser.add_argument(
+        "--temporary-coefficient",
+        type=float,
+        default=TEMPORARY_COEFFICIENT,
+        help=f"temporary impact per daily volatility (default {TEMPORARY_COEFFICIENT})",
+    )
+    parser.add_argument(
+        "--permanent-coefficient",
+        type=float,
+        default=PERMANENT_COEFFICIENT,
+        help=f"permanent impact per daily volatility (default {PERMANENT_COEFFICIENT})",
+    )

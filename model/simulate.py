@@ -64,7 +64,7 @@ from model.commission import tier_fee
 from model.compensation import total_compensation
 from model.dilution import dilution_pct, nasdaq_20pct_capacity, runway_months
 from model.errors import CEOModelError, ErrorKind
-from model.execution import IMPACT_MODELS, PERMANENT_COEFFICIENT, TEMPORARY_COEFFICIENT
+from model.execution import IMPACT_MODELS, PERMANENT_COEFFICIENT, TEMPORARY_COEFFICIENT, add_coefficient_arguments
 from model.rounding import round_down, round_half_up
 from model.terms import DealTerms
 
@@ -778,18 +778,7 @@ def _parser(prog: str = "ceo-model simulate"):
         default="none",
         help="price impact of each day's sale, in the day's volume (default none)",
     )
-    p.add_argument(
-        "--temporary-coefficient",
-        type=float,
-        default=TEMPORARY_COEFFICIENT,
-        help=f"temporary impact per daily volatility (default {TEMPORARY_COEFFICIENT})",
-    )
-    p.add_argument(
-        "--permanent-coefficient",
-        type=float,
-        default=PERMANENT_COEFFICIENT,
-        help=f"permanent impact per daily volatility (default {PERMANENT_COEFFICIENT})",
-    )
+    add_coefficient_arguments(p)
     p.add_argument("--chunk-paths", type=int, default=DEFAULT_CHUNK_PATHS, help="paths per chunk (memory)")
     p.add_argument("--scheduler", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler-address", help="with --scheduler dask: address of a running dask scheduler")

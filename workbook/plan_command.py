@@ -57,7 +57,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from model.execution import PERMANENT_COEFFICIENT, TEMPORARY_COEFFICIENT
+    from model.execution import add_coefficient_arguments
 
     p = _Parser(prog=PROG, description="Almgren-Chriss execution plan: trajectory, expected cost and variance.")
     size = p.add_mutually_exclusive_group()
@@ -74,18 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--risk-aversion", type=float, help="lambda in 1/$ (required; 0: the straight line)")
     p.add_argument("--terms", type=Path, help="deal terms file (.toml/.json): price, volatility and daily volume")
     p.add_argument("--impact", choices=("sqrt", "linear"), default="sqrt", help="impact calibrated to ADV (--terms)")
-    p.add_argument(
-        "--temporary-coefficient",
-        type=float,
-        default=TEMPORARY_COEFFICIENT,
-        help=f"temporary impact per daily volatility (default {TEMPORARY_COEFFICIENT})",
-    )
-    p.add_argument(
-        "--permanent-coefficient",
-        type=float,
-        default=PERMANENT_COEFFICIENT,
-        help=f"permanent impact per daily volatility (default {PERMANENT_COEFFICIENT})",
-    )
+    add_coefficient_arguments(p)
     p.add_argument("--frontier-points", type=int, default=200, help="lambdas on the plotted frontier (default 200)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--plot", type=Path, metavar="DIR", help="write trajectory.png and frontier.png into DIR")
