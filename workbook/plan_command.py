@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import CEOModelError
+from workbook.argparsing import Parser
 
 PROG = "ceo-model plan"
 FLAGS = {
@@ -51,15 +52,27 @@ class _Refused(Exception):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(Parser):
     def error(self, message: str):  # one line, exit 2 (argparse would print the usage too)
-        raise _Refused(message)
+        raise _Refused(f"{message} (see {self.prog} --help)")
+
+
+EXAMPLES = (
+    "ceo-model plan --shares 1e6 --days 5 --sigma 0.95 --epsilon 0.0625 --eta 2.5e-6 --gamma 2.5e-7 "
+    "--risk-aversion 1e-6   # the paper's example",
+    "ceo-model plan --terms deal.toml --gross 5e6 --days 60 --risk-aversion 1e-6 --json",
+    "ceo-model plan --terms deal.toml --shares 400000 --days 20 --risk-aversion 0 --plot charts/",
+)
 
 
 def _parser() -> argparse.ArgumentParser:
     from model.execution import add_coefficient_arguments
 
-    p = _Parser(prog=PROG, description="Almgren-Chriss execution plan: trajectory, expected cost and variance.")
+    p = _Parser(
+        prog=PROG,
+        description="Almgren-Chriss execution plan: trajectory, expected cost and variance.",
+        examples=EXAMPLES,
+    )
     size = p.add_mutually_exclusive_group()
     size.add_argument("--shares", type=float, help="shares to sell, X")
     size.add_argument("--gross", type=float, help="dollars to raise instead: the shares they buy at the price")
