@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-# Two test processes (pytest-xdist, whole files per process): 388 s against 603 s in one, side by side on a shared
-# 2-core machine (291 s from a fresh clone, machine to itself).
+# Two test processes (pytest-xdist, whole files per process): 388 s against 603 s in one process, one run after
+# the other on this 2-core machine while other jobs shared it; 291 s from a fresh clone.
 # make test TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= 2
 
