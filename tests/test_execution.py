@@ -75,7 +75,8 @@ def test_kappa_of_the_example_is_about_0_6_per_day():
     k = float(kappa(problem(*ARGS), LAMBDA))
     assert k == pytest.approx(math.acosh(1.19), rel=1e-12)
     assert round(k, 1) == 0.6
-    assert 1.6 < 1 / k < 1.7
+    half_life = 1 / k  # days
+    assert 1.6 < half_life < 1.7
 
 
 def test_permanent_impact_cost_of_the_example():
