@@ -137,6 +137,16 @@ def _validate(args: argparse.Namespace) -> int:
 DEFAULT_PROG = "python -m workbook"
 
 
+def _engine_argument(parser: argparse.ArgumentParser, when: str) -> None:
+    from workbook.engines import ENGINES
+
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help=f"{when}default LibreOffice (>= 24.8, with the CEO_* add-in) when installed, else the formulas package",
+    )
+
+
 def main(argv: list[str] | None = None, prog: str = DEFAULT_PROG) -> int:
     from workbook.argparsing import Parser
 
@@ -164,11 +174,7 @@ def main(argv: list[str] | None = None, prog: str = DEFAULT_PROG) -> int:
         action="store_true",
         help="replace OUT even if it is not a workbook CEO Model wrote, was edited, or is open in LibreOffice",
     )
-    recalc.add_argument(
-        "--engine",
-        choices=("libreoffice", "formulas"),
-        help="default: LibreOffice (>= 24.8, with the CEO_* add-in) when installed, else the formulas package",
-    )
+    _engine_argument(recalc, "")
     recalc.set_defaults(run=_recalc)
     validate = commands.add_parser(
         "validate",
@@ -186,12 +192,7 @@ def main(argv: list[str] | None = None, prog: str = DEFAULT_PROG) -> int:
         action="store_true",
         help="also recalculate and report failing checks (with the formulas engine: minutes on a large workbook)",
     )
-    validate.add_argument(
-        "--engine",
-        choices=("libreoffice", "formulas"),
-        help="with --recalc: default LibreOffice (>= 24.8, with the CEO_* add-in) when installed, else the formulas "
-        "package",
-    )
+    _engine_argument(validate, "with --recalc: ")
     validate.set_defaults(run=_validate)
     args, extra = parser.parse_known_args(argv)
     if extra:  # said by the sub-command's parser, so that the message names it: "ceo-model validate: …"
