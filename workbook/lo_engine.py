@@ -168,6 +168,7 @@ def _driver(profile: Path, oxt: Path | None = None, warm: bool = False, remove: 
         stderr=subprocess.DEVNULL,
         text=True,
         env={**libreoffice.environment(python=python()), "CEO_LO_REMOVE": remove},  # soffice inherits it
+        start_new_session=True,  # Ctrl-C reaches the caller, which asks the driver to quit: it then cleans up
     )
 
 
@@ -241,6 +242,8 @@ class Engine:
             raise EngineUnavailable(reason)
         self._lock = threading.Lock()
         self._tmp = tempfile.mkdtemp(prefix="ceo_lo_engine_")  # removed by close(), or by the driver at its end
+        self._closed = False
+        atexit.register(self.close, wait=False)  # from the first moment: a Ctrl-C may come before __init__ ends
         profile = Path(self._tmp) / "profile"
         try:
             if with_addin:
@@ -335,17 +338,21 @@ class Engine:
         return self._addin_answer
 
     def close(self, wait: bool = True) -> None:
-        """Stop LibreOffice; with ``wait=False`` (at exit) the driver finishes and removes the profile alone."""
+        """Stop LibreOffice; with ``wait=False`` (at exit) the driver finishes and removes the profile alone
+        (or, when no driver runs any more, this does)."""
         process = getattr(self, "_process", None)
-        if process is not None and process.poll() is None:
+        if process is not None and process.poll() is None and not self._closed:
+            self._closed = True
             try:
                 process.stdin.write(json.dumps({"quit": True}) + "\n")
                 process.stdin.close()
                 if not wait:
                     return
                 process.wait(timeout=30)
-            except (OSError, subprocess.TimeoutExpired):
+            except (OSError, ValueError, subprocess.TimeoutExpired):
                 self._kill()
+        elif process is not None and process.poll() is None:  # asked to quit already: the driver removes it
+            return
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def _kill(self) -> None:
@@ -396,8 +403,7 @@ def shared(with_addin: bool = True) -> Engine:
     if engine is None or (engine._ready and not engine.alive()):
         if engine is not None:
             engine.close()
-        engine = _SHARED[with_addin] = Engine(with_addin)
-        atexit.register(engine.close, wait=False)
+        engine = _SHARED[with_addin] = Engine(with_addin)  # stopped at exit (Engine registers its own close)
     return engine
 
 
