@@ -21,23 +21,15 @@ REQUIRE_ALL = os.environ.get("CEO_MODEL_REQUIRE_ALL") == "1"
 # by EXAMPLE_SCALE (CEO_HYPOTHESIS_SCALE overrides) where a test file chooses its counts itself.
 # Both built on hypothesis's own defaults, not on whatever profile is loaded: test files import this module again
 # (``from conftest import require``), and a profile registered then would inherit the loaded one.
-settings.register_profile(
-    "ci",
-    parent=settings.get_profile("default"),
-    derandomize=True,
-    print_blob=True,
-    deadline=None,
-    max_examples=200,  # twice hypothesis's default for the cheap properties that take the profile's count
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile(
-    "dev",
-    parent=settings.get_profile("default"),
-    derandomize=False,
-    print_blob=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+_COMMON = {
+    "parent": settings.get_profile("default"),
+    "print_blob": True,
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+# ci: twice hypothesis's default count for the cheap properties that take the profile's count
+settings.register_profile("ci", derandomize=True, max_examples=200, **_COMMON)
+settings.register_profile("dev", derandomize=False, **_COMMON)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if REQUIRE_ALL else "dev")
 settings.load_profile(PROFILE)
 EXAMPLE_SCALE = float(os.environ.get("CEO_HYPOTHESIS_SCALE") or (2 if PROFILE == "ci" else 1))

@@ -16,10 +16,6 @@ GAMMA_DOC = "Permanent impact in $ per share per share sold (0 or more)."
 RISK_AVERSION_DOC = "Risk aversion lambda in 1/$ (0 or more; 0 sells in a straight line)."
 
 
-def _plan(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion):
-    return plan(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion)
-
-
 @xw.func(category=CATEGORY)
 @xw.arg("shares", ndim=2, doc=SHARES_DOC)
 @xw.arg("days", ndim=2, doc=DAYS_DOC)
@@ -33,7 +29,7 @@ def _plan(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion):
 @excel_function(elementwise=frozenset())  # scalar arguments; the answer is one column
 def ceo_ac_holdings(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion):
     """Spills the Almgren-Chriss optimal trajectory: shares held at the start and after each interval (N + 1 rows)."""
-    return [[x] for x in _plan(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion).holdings.tolist()]
+    return [[x] for x in plan(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion).holdings.tolist()]
 
 
 @xw.func(category=CATEGORY)
@@ -49,5 +45,5 @@ def ceo_ac_holdings(shares, days, intervals, sigma, epsilon, eta, gamma, risk_av
 @excel_function(elementwise=frozenset())  # scalar arguments; the answer is one row
 def ceo_ac_cost(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion):
     """Spills the expected cost ($) and the variance ($ squared) of the Almgren-Chriss optimal plan, in one row."""
-    result = _plan(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion)
+    result = plan(shares, days, intervals, sigma, epsilon, eta, gamma, risk_aversion)
     return [[result.expected_cost, result.variance]]
