@@ -141,7 +141,7 @@ def bench_recalc() -> None:
     import tempfile
     from pathlib import Path
 
-    from workbook import lo_engine
+    from workbook.engine import lo_engine
     from workbook.generate import build
 
     reason = lo_engine.unavailable_reason()

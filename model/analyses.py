@@ -2,7 +2,7 @@
 raised before an ownership threshold bites, commission by tier, and a monthly timeline of the programme.
 
 Every function takes the terms it needs explicitly (no prospectus defaults); the workbook's line items of the same
-names compute the same figures in Excel (see ``workbook/template.py``).
+names compute the same figures in Excel (see ``workbook/sheets/template.py``).
 """
 
 from __future__ import annotations

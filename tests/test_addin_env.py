@@ -3,7 +3,7 @@ whose CEO_* errors come from an add-in that did not load fails instead of cachin
 
 LibreOffice's embedded Python finds its prefix through the first ``python3`` on PATH: with a virtualenv
 activated it became that virtualenv, lost ``uno`` and loaded no Python component (every CEO_* cell
-``#VALUE!``, exit 0). See :func:`workbook.libreoffice.environment`.
+``#VALUE!``, exit 0). See :func:`workbook.engine.libreoffice.environment`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import require
 
-from workbook import lo_engine
+from workbook.engine import lo_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,7 @@ def test_a_build_with_the_virtualenv_activated_computes_every_ceo_cell(tmp_path)
 
 
 def test_the_engine_computes_the_add_in_with_a_virtualenv_first_on_path(tmp_path):
-    probe = "from workbook import lo_engine; print(*lo_engine.shared().compute(lo_engine._warm_file()).values())"
+    probe = "from workbook.engine import lo_engine; print(*lo_engine.shared().compute(lo_engine._warm_file()).values())"
     run = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, env=activated(tmp_path), timeout=300
     )
@@ -77,7 +77,7 @@ def no_addin(monkeypatch):
 
 
 def test_a_build_whose_ceo_errors_no_input_explains_fails_in_one_line(no_addin, tmp_path, capsys):
-    from workbook.build_command import main
+    from workbook.commands.build_command import main
 
     out = tmp_path / "out"
     code = main(["--out", str(out), "--flavour", "udf", "--engine", "libreoffice", "--no-picture", "--no-addin"])
@@ -89,7 +89,7 @@ def test_a_build_whose_ceo_errors_no_input_explains_fails_in_one_line(no_addin, 
 
 
 def test_the_native_flavour_builds_without_the_add_in(no_addin, tmp_path, capsys):
-    from workbook.build_command import main
+    from workbook.commands.build_command import main
 
     args = ["--out", str(tmp_path), "--flavour", "native", "--engine", "libreoffice", "--no-picture", "--no-addin"]
     assert main(args) == 0, capsys.readouterr().err
@@ -107,7 +107,7 @@ def test_recalc_refuses_to_cache_errors_of_an_add_in_that_did_not_load(no_addin,
 
 
 def test_libreoffice_starts_with_its_own_python_first_on_path(monkeypatch):
-    from workbook import libreoffice
+    from workbook.engine import libreoffice
 
     monkeypatch.setenv("PATH", os.pathsep.join(["/work/project/.venv/bin", "/usr/local/bin", "/usr/bin", "/bin"]))
     monkeypatch.setenv("VIRTUAL_ENV", "/work/project/.venv")

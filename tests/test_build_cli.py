@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 import build as build_cli
 import model
-from workbook.layout import build_layout
-from workbook.template import template
+from workbook.kit.layout import build_layout
+from workbook.sheets.template import template
 
 
 def test_placements_csv_and_terms_file_drive_the_workbook(tmp_path, capsys):

@@ -10,7 +10,7 @@ columns: positive whole shares, positive prices, numbers), not values read from 
 
 Each flavour is opened once in the session's LibreOffice (with the CEO add-in) and recalculated with changed
 input cells, put back after each case (:class:`LibreOfficeRecalc`); the ``formulas`` engine, with the CEO_*
-functions bound as ``workbook.recalc.compute`` binds them, does the same for several broken inputs at once and
+functions bound as ``workbook.engine.recalc.compute`` binds them, does the same for several broken inputs at once and
 the empty programme (:class:`Recalc`); LibreOffice and Gnumeric (native) also recalculate a workbook with broken
 inputs saved to disk.
 """
@@ -33,9 +33,9 @@ from openpyxl.utils.datetime import to_excel
 
 import model
 from model.deals.prospectus_2001 import PLACEMENTS
+from workbook.engine.recalc import compute, register_functions
 from workbook.generate import build
-from workbook.recalc import compute, register_functions
-from workbook.template import NOT_JUDGED
+from workbook.sheets.template import NOT_JUDGED
 
 FLAVOURS = ("udf", "native")
 TERMS = model.PROSPECTUS
@@ -43,7 +43,7 @@ TIERS = TERMS.schedule.tiers
 MAXIMUM = TERMS.schedule.maximum
 NET_ALL = model.net_proceeds(float((PLACEMENTS["Shares"] * PLACEMENTS["Price"]).round(2).sum()), TERMS.schedule)
 DOCUMENT_SERIAL = float(to_excel(pd.Timestamp(TERMS.document_date).to_pydatetime()))
-from workbook.template import PLACEMENT_COLUMN_NAMES  # noqa: E402
+from workbook.sheets.template import PLACEMENT_COLUMN_NAMES  # noqa: E402
 
 COLUMNS = {"date": "PlacementDates", "shares": "PlacementShares", "price": "PlacementPrices"}
 
@@ -102,7 +102,7 @@ class LibreOfficeRecalc:
     (typed as a person types them), which are put back afterwards."""
 
     def __init__(self, path: Path, names: dict[str, str]):
-        from workbook import lo_engine
+        from workbook.engine import lo_engine
 
         require(lo_engine.unavailable_reason() is None, f"LibreOffice engine: {lo_engine.unavailable_reason()}")
         self.engine = lo_engine.shared(with_addin=True)
@@ -239,8 +239,8 @@ def test_each_rule_fails_its_named_check_in_both_flavours(engines, case):
 
 def test_every_check_of_the_input_rules_is_exercised():
     """Each named input rule (and the cash rule) has a case above that breaks it."""
-    from workbook.layout import build_layout
-    from workbook.template import template
+    from workbook.kit.layout import build_layout
+    from workbook.sheets.template import template
 
     names = build_layout("native", template()).names
     covered = set().union(*(expected for _, expected in CASES.values()))
@@ -361,8 +361,8 @@ def test_empty_programme_passes_every_check_and_shows_no_error(empty_programme, 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_empty_programme_passes_every_check_in_libreoffice(empty_programme, flavour):
-    from workbook import lo_engine
-    from workbook.engines import compute as engine_compute
+    from workbook.engine import lo_engine
+    from workbook.engine.engines import compute as engine_compute
 
     require(lo_engine.unavailable_reason() is None, f"LibreOffice engine: {lo_engine.unavailable_reason()}")
     built = empty_programme[flavour]
@@ -411,8 +411,8 @@ def test_several_broken_inputs_fail_alike_in_libreoffice_open_in_place(built, en
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_broken_inputs_fail_the_same_named_checks_in_libreoffice(built, tmp_path, flavour):
-    from workbook import lo_engine
-    from workbook.engines import compute as engine_compute
+    from workbook.engine import lo_engine
+    from workbook.engine.engines import compute as engine_compute
 
     require(lo_engine.unavailable_reason() is None, f"LibreOffice engine: {lo_engine.unavailable_reason()}")
     path = _broken_file(built[flavour], tmp_path, SEVERAL)

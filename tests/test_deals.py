@@ -121,7 +121,7 @@ def test_modern_programme_refresh_keeps_its_terms_and_validates(modern, tmp_path
     assert build_cli.main(["--refresh", str(modern["udf"]), "-o", str(new)]) == 0
     report = validate(new, recalc=True)
     assert [f.as_dict() for f in report.findings if f.severity != "info"] == []
-    from workbook.existing import open_workbook, read_inputs
+    from workbook.reading.existing import open_workbook, read_inputs
 
     assert read_inputs(open_workbook(new)).terms == load(TERMS_FILE).terms
 
@@ -210,7 +210,7 @@ def test_random_deals_flavours_agree_and_validate(tmp_path, deal):
 
 def test_refresh_with_other_terms_and_placements(modern, tmp_path, capsys):
     """--refresh with --terms/--placements: the new deal's terms and rows, checked against its maximum."""
-    from workbook.existing import open_workbook, read_inputs
+    from workbook.reading.existing import open_workbook, read_inputs
 
     new = tmp_path / "back_to_2001.xlsx"
     prospectus_file = ROOT / "examples" / "prospectus-2001.toml"
@@ -227,7 +227,7 @@ def test_refresh_with_other_terms_and_placements(modern, tmp_path, capsys):
 
 def test_one_cell_ranges_compare_as_cells():
     """A one-tier schedule is a one-cell range; LibreOffice saves Inputs!$H$8:$H$8 as Inputs!$H$8."""
-    from workbook.formula_text import normalised, r1c1
+    from workbook.kit.formula_text import normalised, r1c1
 
     assert normalised("=ROWS(Inputs!$H$8:$H$8)") == normalised("=ROWS(Inputs!$H$8)")
     assert r1c1("=SUM(H8:H8)", 9, 2) == r1c1("=SUM(H8)", 9, 2)
@@ -239,7 +239,7 @@ def test_single_rate_programme_resaved_by_libreoffice_validates(modern, tmp_path
     row of the table, saved. It validates clean and the new placement is in the totals."""
     from conftest import require
 
-    from workbook.lo_edit import Job, available, edit_and_save
+    from workbook.engine.lo_edit import Job, available, edit_and_save
 
     require(available(), "LibreOffice with python3-uno")
     target = tmp_path / "typed.xlsx"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbook import formula_text as ft
-from workbook.recalc import ExcelErrorValue, write_cached_values
+from workbook.engine.recalc import ExcelErrorValue, write_cached_values
+from workbook.kit import formula_text as ft
 from workbook.validate import validate
 
 
@@ -121,7 +121,7 @@ def test_rebuilding_over_an_unedited_workbook_replaces_it(built, tmp_path, capsy
 def test_a_changed_note_beside_the_inputs_counts_as_an_edit(built, tmp_path):
     from openpyxl import load_workbook
 
-    from workbook.fingerprint import edit_status
+    from workbook.kit.fingerprint import edit_status
 
     _, path = _copy_of_native(built, tmp_path)
     assert edit_status(path) is None

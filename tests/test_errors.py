@@ -378,7 +378,7 @@ def test_iferror_over_ceo_errors_in_headless_recalc(tmp_path, engine):
     if engine == "libreoffice":
         from conftest import require
 
-        from workbook import lo_engine
+        from workbook.engine import lo_engine
 
         require(lo_engine.usable(), f"LibreOffice engine: {lo_engine.unavailable_reason()}")
     wb = Workbook()

@@ -21,7 +21,7 @@ import pytest
 from openpyxl import load_workbook
 
 from workbook.cli import main as cli
-from workbook.placements_file import PlacementsFileError, read_placements
+from workbook.reading.placements_file import PlacementsFileError, read_placements
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,7 +147,7 @@ def test_a_partial_terms_file_says_which_terms_came_from_its_base_deal(tmp_path,
     partial.write_text('base = "prospectus-2001"\nissuer = "Acme Corp."\n')
     loaded = terms_file.load(partial)
     notes: list[str] = []
-    from workbook.build_command import _note_base
+    from workbook.commands.build_command import _note_base
 
     _note_base(partial, loaded, notes)
     (note,) = notes
@@ -253,7 +253,7 @@ def test_refresh_refuses_a_locked_target(built, tmp_path, capsys):
 
 
 def test_force_writes_over_a_lock_and_the_holder_is_read_from_the_lock_file(tmp_path):
-    from workbook.files import RefusedOverwrite, check_lock, lock_holder
+    from workbook.kit.files import RefusedOverwrite, check_lock, lock_holder
 
     target = tmp_path / "a.xlsx"
     assert lock_holder(target) is None
@@ -271,7 +271,7 @@ def test_force_writes_over_a_lock_and_the_holder_is_read_from_the_lock_file(tmp_
 
 def test_sigint_during_a_build_is_one_line_exit_130_and_leaves_no_temporary_folders(tmp_path):
     from tests.conftest import require
-    from workbook import libreoffice
+    from workbook.engine import libreoffice
 
     require(libreoffice.available(), "LibreOffice is not installed")
     temp = tmp_path / "tmp"
@@ -404,8 +404,8 @@ def test_init_terms_of_a_deal_then_build_uses_that_deals_placements(tmp_path, ca
 def test_a_terms_file_whose_deal_placements_do_not_fit_builds_none_and_says_so(tmp_path):
     import model
     from model.terms import Schedule
-    from workbook.build_command import _placements
-    from workbook.template import Deal
+    from workbook.commands.build_command import _placements
+    from workbook.sheets.template import Deal
 
     small = Deal(dataclasses.replace(model.PROSPECTUS, schedule=Schedule.from_rows([[0, 1_000_000, 0.04]])))
     notes: list[str] = []
@@ -428,8 +428,8 @@ def test_exact_duplicate_placement_rows_are_refused_unless_allowed(tmp_path, cap
 def test_the_summary_names_the_failing_checks(built):
     import dataclasses
 
-    from workbook.build_command import summary
-    from workbook.layout import CHECK
+    from workbook.commands.build_command import summary
+    from workbook.kit.layout import CHECK
 
     b = built["native"]
     sheet, ref = next(
@@ -452,15 +452,15 @@ def test_init_terms_refuses_a_json_name(tmp_path, capsys):
 
 
 def test_the_edited_workbook_refusal_names_the_command_users_type():
-    from workbook.fingerprint import EDITED, NO_FINGERPRINT
+    from workbook.kit.fingerprint import EDITED, NO_FINGERPRINT
 
     for text in (EDITED, NO_FINGERPRINT):
         assert "ceo-model refresh FILE" in text and "--force" in text
 
 
 def test_negative_dollars_print_as_the_sheet_shows_them(built):
-    from workbook.build_command import _shown, summary
-    from workbook.spec import Unit
+    from workbook.commands.build_command import _shown, summary
+    from workbook.kit.spec import Unit
 
     assert _shown(-24_327.94, Unit.USD) == "($24,327.94)"
     assert _shown(24_327.94, Unit.USD) == "$24,327.94"
@@ -472,8 +472,8 @@ def test_negative_dollars_print_as_the_sheet_shows_them(built):
 
 def test_timeline_months_are_wide_enough_for_a_hundred_million_programme():
     from model import deals
-    from workbook.layout import build_layout
-    from workbook.template import Deal, template
+    from workbook.kit.layout import build_layout
+    from workbook.sheets.template import Deal, template
 
     modern = deals.DEALS["modern-atm"]
     lay = build_layout("native", template(Deal(modern.TERMS, modern.SOURCES), modern.PLACEMENTS))
@@ -512,10 +512,12 @@ def test_recalc_into_a_folder_that_cannot_be_written_names_the_folder(built, tmp
     def denied(*args, dir=None, **kwargs):
         raise PermissionError(13, "Permission denied", str(Path(dir) / ".out.x1y2z3.xlsx"))
 
-    import workbook.engines
+    import workbook.engine.engines
 
     monkeypatch.setattr(tempfile, "mkstemp", denied)
-    monkeypatch.setattr(workbook.engines, "compute", lambda *args: {})  # the write is the subject, not the values
+    monkeypatch.setattr(
+        workbook.engine.engines, "compute", lambda *args: {}
+    )  # the write is the subject, not the values
     line = refused(
         capsys, "recalc", str(built["native"].path), "-o", str(tmp_path / "out.xlsx"), "--engine", "formulas"
     )

@@ -25,9 +25,9 @@ from openpyxl import Workbook, load_workbook
 
 import model
 from model.terms_file import load
-from workbook import engines
-from workbook.recalc import ExcelErrorValue
-from workbook.recalc import compute as formulas_compute
+from workbook.engine import engines
+from workbook.engine.recalc import ExcelErrorValue
+from workbook.engine.recalc import compute as formulas_compute
 
 
 def compute(path: Path) -> dict:
@@ -194,7 +194,7 @@ def test_the_one_engine_difference_gnumeric_rounds_some_binary_half_cents_down(t
 
 
 def test_a_row_inserted_through_the_ranks_is_flagged_and_gnumeric_still_agrees(built, tmp_path):
-    from workbook import libreoffice, lo_edit
+    from workbook.engine import libreoffice, lo_edit
 
     require(lo_edit.available(), "LibreOffice (soffice) with python3-uno is not installed")
     lay = built["native"].layout

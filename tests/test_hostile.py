@@ -147,7 +147,7 @@ def part_text(path: Path, part: str) -> str:
 
 
 def sheet_part(path: Path, sheet: str) -> str:
-    from workbook.recalc import sheet_parts
+    from workbook.engine.recalc import sheet_parts
 
     with zipfile.ZipFile(path) as z:
         return sheet_parts(z)[sheet]
@@ -448,9 +448,9 @@ def test_builder_writes_text_inputs_as_text(tmp_path):
     """Text typed into inputs (refresh carries it) never becomes a formula, whatever it starts with."""
     import pandas as pd
 
-    from workbook.builder import write_workbook
-    from workbook.layout import build_layout
-    from workbook.template import template
+    from workbook.kit.builder import write_workbook
+    from workbook.kit.layout import build_layout
+    from workbook.sheets.template import template
 
     texts = ["=1+2", "+SUM(A1:A9)", "-2+3", "@SUM(1)", '=HYPERLINK("http://example.com","click")']
     rows = pd.DataFrame({"Trade date": texts, "Shares": [1] * len(texts), "Price": texts}, dtype=object)

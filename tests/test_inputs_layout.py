@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, range_boundaries
 
 import model
-from workbook import lo_edit
-from workbook.template import FLAVOURS
+from workbook.engine import lo_edit
+from workbook.sheets.template import FLAVOURS
 from workbook.validate import ERROR, validate
 
 COLUMNS = "ABCDEF"  # Input, Value, Unit, Min, Max, Source
@@ -87,8 +87,8 @@ def test_a_row_inserted_inside_the_schedule_adds_a_tier(built, tmp_path):
     schedule); a refresh builds the per-tier line items for four tiers, and that workbook recalculates to the
     same figures with no validation error."""
     require(lo_edit.available(), "LibreOffice (soffice) with python3-uno is not installed")
-    from workbook.existing import open_workbook, read_inputs
-    from workbook.refresh import refresh
+    from workbook.commands.refresh import refresh
+    from workbook.reading.existing import open_workbook, read_inputs
 
     book = load_workbook(built["native"].path)
     _, first, _, last = _inputs_names(book)["Schedule"]

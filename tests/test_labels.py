@@ -16,11 +16,12 @@ import pytest
 from conftest import require
 from openpyxl import load_workbook
 
-from workbook import engines, labels, libreoffice, lo_engine
+from workbook.engine import engines, libreoffice, lo_engine
 from workbook.generate import build, read_terms
-from workbook.layout import LABEL, LABEL_FORMULA, SECTION, build_layout
-from workbook.spec import Item, Label, Sheet, Unit
-from workbook.template import template
+from workbook.kit import labels
+from workbook.kit.layout import LABEL, LABEL_FORMULA, SECTION, build_layout
+from workbook.kit.spec import Item, Label, Sheet, Unit
+from workbook.sheets.template import template
 
 # The terms a label states, changed from the prospectus's (8% cap, 130% strike, 10% cover, T+3, 20% limit and
 # rights-plan trigger, 15% DGCL threshold, 4% Other Agreement rate; 5-year warrants, cashless and transferable

@@ -14,16 +14,16 @@ import pytest
 import bench
 import build as build_cli
 import model
-from workbook import safety
 from workbook.generate import read_terms
-from workbook.layout import ARRAY_PART, FORMULA_ROLES, build_layout
-from workbook.placements_file import (
+from workbook.kit.layout import ARRAY_PART, FORMULA_ROLES, build_layout
+from workbook.reading import safety
+from workbook.reading.placements_file import (
     MAX_FILE_BYTES,
     MAX_PLACEMENTS,
     PlacementsFileError,
     read_placements,
 )
-from workbook.template import template
+from workbook.sheets.template import template
 
 ROW = b"2025-01-02,100,12.50\n"
 HEADER = b"Trade date,Shares,Price\n"
@@ -127,7 +127,7 @@ def test_the_limit_and_the_size_limit_agree():
 
 @pytest.mark.parametrize("flavour", ["udf", "native"])
 def test_a_ten_thousand_row_workbook_stays_within_the_readers_limits(shelf, flavour):
-    """What validate, refresh and recalc read (workbook/safety.py) holds a 10,000-placement workbook."""
+    """What validate, refresh and recalc read (workbook/reading/safety.py) holds a 10,000-placement workbook."""
     csv_path, terms_path = shelf
     deal = read_terms(terms_path)
     lay = build_layout(flavour, template(deal, read_placements(csv_path, deal.terms)))

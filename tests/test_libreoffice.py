@@ -12,8 +12,8 @@ from helpers import as_number, close, expected_outputs, named
 from openpyxl import load_workbook
 
 import model
-from workbook import libreoffice
-from workbook.recalc import ExcelErrorValue, compute, write_cached_values
+from workbook.engine import libreoffice
+from workbook.engine.recalc import ExcelErrorValue, compute, write_cached_values
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -22,11 +22,11 @@ from openpyxl import Workbook, load_workbook
 import udfs
 from model.rounding import round_down, round_half_up, round_up
 from udfs import calc_addin
-from workbook import engines, lo_engine
 from workbook.__main__ import main as workbook_main
+from workbook.engine import engines, lo_engine
+from workbook.engine.recalc import ExcelErrorValue
+from workbook.engine.recalc import compute as formulas_compute
 from workbook.generate import build
-from workbook.recalc import ExcelErrorValue
-from workbook.recalc import compute as formulas_compute
 
 pytestmark = pytest.mark.libreoffice
 EPOCH = dt.date(1899, 12, 30)

@@ -1,5 +1,5 @@
 """``CEO_LAST_ERROR`` in LibreOffice with the CEO add-in (issue 25.5): the reason of a failing cell, "" once it
-succeeds, in real LibreOffice (one process, :mod:`workbook.lo_edit`).
+succeeds, in real LibreOffice (one process, :mod:`workbook.engine.lo_edit`).
 
 Calc does not tell an add-in which cell calls it: the add-in remembers each failed call with the arguments
 Calc passed, and ``CEO_LAST_ERROR(cell)`` reads that cell's formula and arguments from the document (Calc
@@ -12,7 +12,7 @@ import pytest
 from conftest import require
 from openpyxl import Workbook
 
-from workbook import lo_edit, lo_engine
+from workbook.engine import lo_edit, lo_engine
 
 NEGATIVE = "#NUM! CEO_FEE: gross: must not be negative (got -1)"
 TEXT = "#VALUE! CEO_FEE: gross: must be a number, not the text 'abc'"

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import Workbook
 
 import build as build_cli
-from workbook.placements_file import MAX_FILE_BYTES, MAX_PLACEMENTS, PlacementsFileError, read_placements
+from workbook.reading.placements_file import MAX_FILE_BYTES, MAX_PLACEMENTS, PlacementsFileError, read_placements
 
 D1, D2 = dt.date(2001, 11, 5), dt.date(2001, 11, 26)
 TWO = [(D1, 1_000_000, 4.04), (D2, 2_000_000, 4.50)]  # the placements every "two rows" file below holds
@@ -433,8 +433,8 @@ def empty_programme(tmp_path_factory):
 def test_empty_programme_has_no_error_cells_and_zero_outputs(empty_programme, flavour):
     from helpers import cached_values, named
 
-    from workbook.layout import build_layout
-    from workbook.template import template
+    from workbook.kit.layout import build_layout
+    from workbook.sheets.template import template
 
     values = cached_values(empty_programme[flavour])
     errors = {k: v for k, v in values.items() if isinstance(v, str) and v.startswith("#")}
@@ -467,7 +467,7 @@ def test_empty_programme_in_libreoffice(empty_programme):
     from conftest import require
     from helpers import as_number, cached_values
 
-    from workbook import libreoffice
+    from workbook.engine import libreoffice
 
     require(libreoffice.available(), "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
     ours = cached_values(empty_programme["native"])
@@ -488,9 +488,9 @@ def test_trades_on_a_holiday_and_a_saturday_settle_as_in_excel(tmp_path):
     from helpers import as_number, cached_values
     from openpyxl.utils.datetime import to_excel
 
-    from workbook import libreoffice
-    from workbook.layout import build_layout
-    from workbook.template import template
+    from workbook.engine import libreoffice
+    from workbook.kit.layout import build_layout
+    from workbook.sheets.template import template
 
     csv_path = tmp_path / "p.csv"
     csv_path.write_bytes(H + b"2001-11-22,1000,4.00\n2001-11-24,1000,4.00\n")

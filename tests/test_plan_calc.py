@@ -14,8 +14,8 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from model.execution import plan
 from udfs import calc_addin
-from workbook import lo_engine
-from workbook.recalc import ExcelErrorValue
+from workbook.engine import lo_engine
+from workbook.engine.recalc import ExcelErrorValue
 
 pytestmark = pytest.mark.libreoffice
 ARGS = "1000000,5,5,0.95,0.0625,0.0000025,0.00000025"

@@ -1,4 +1,4 @@
-"""``ceo-model plan``: the Almgren–Chriss plan on the command line (workbook/plan_command.py).
+"""``ceo-model plan``: the Almgren–Chriss plan on the command line (workbook/commands/plan_command.py).
 
 Expected figures: the straight line of the Almgren–Chriss example (2000, §1.5) with its closed-form cost
 ½γX² + εX + η̃X²/T = $662,500 and variance ⅓σ²X²T(1 − 1/N)(1 − 1/2N) = 1.083 × 10¹² $² (derived in

@@ -1,4 +1,4 @@
-"""The Plan sheet added by ``build.py --plan`` (workbook/plan_sheet.py), on a copy of the session's build.
+"""The Plan sheet added by ``build.py --plan`` (workbook/sheets/plan_sheet.py), on a copy of the session's build.
 
 The plan's own figures are checked in tests/test_execution.py against the paper; here: the sheet holds
 exactly that plan, the deal's calibration (σ = price × volatility / √252, the straight line's participation),
@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 import build
 import model
-from workbook.plan_sheet import SHEET, add_plan_sheet, illustrative_plan
+from workbook.sheets.plan_sheet import SHEET, add_plan_sheet, illustrative_plan
 from workbook.testing import findings
 
 

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 import model
 from model.deals.prospectus_2001 import PLACEMENTS
-from workbook import libreoffice, lo_engine
+from workbook.engine import libreoffice, lo_engine
 
 MAX_PAGES = 16  # issue 11: the native flavour prints on at most 16 pages
 ERROR_TEXTS = ("###", "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#N/A", "Err:")
@@ -163,10 +163,10 @@ def test_libreoffice_renders_every_sheet_to_png(built, tmp_path):
 
 def test_a_chart_over_dates_gets_a_date_axis(tmp_path):
     """A chart whose categories are dates (the ledger's trade dates) is drawn on a date axis, read back by openpyxl."""
-    from workbook.builder import write_workbook
-    from workbook.layout import ResolvedChart, build_layout
-    from workbook.spec import Chart
-    from workbook.template import template
+    from workbook.kit.builder import write_workbook
+    from workbook.kit.layout import ResolvedChart, build_layout
+    from workbook.kit.spec import Chart
+    from workbook.sheets.template import template
 
     lay = build_layout("native", template())
     dates, gross = (lay.names[n] for n in ("LedgerDates", "LedgerGross"))

@@ -21,15 +21,15 @@ from openpyxl.utils.datetime import to_excel
 
 import build as build_cli
 import model
-from workbook import engines
-from workbook.existing import plain
-from workbook.files import RefusedOverwrite
+from workbook.commands.refresh import default_target, refresh
+from workbook.engine import engines
 from workbook.generate import build
-from workbook.layout import INPUT, build_layout
-from workbook.refresh import default_target, refresh
-from workbook.safety import UnreadableWorkbook
-from workbook.spec import Kind
-from workbook.template import template
+from workbook.kit.files import RefusedOverwrite
+from workbook.kit.layout import INPUT, build_layout
+from workbook.kit.spec import Kind
+from workbook.reading.existing import plain
+from workbook.reading.safety import UnreadableWorkbook
+from workbook.sheets.template import template
 
 
 def digest(path: Path) -> str:

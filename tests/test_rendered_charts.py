@@ -3,7 +3,7 @@
 LibreOffice computes array formulas on load whatever its settings: rendered without the CEO add-in, the
 udf flavour's commission curve (``Calculations``) and scenario grid (``Scenarios``) were ``#NAME?`` and
 their two charts empty. The render answers what each chart draws, read over UNO from the very document it
-exports to PDF (:func:`workbook.libreoffice.render_sheets`); those numbers must be the workbook's own.
+exports to PDF (:func:`workbook.engine.libreoffice.render_sheets`); those numbers must be the workbook's own.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from conftest import require
 from helpers import close
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from workbook import lo_edit, lo_engine
-from workbook.build_command import PICTURED
+from workbook.commands.build_command import PICTURED
+from workbook.engine import lo_edit, lo_engine
 
 SHEET_CHARTS = {"Outputs": 3, "Timeline": 1}
 LUMP_SUMS = ("ExpenseReimbursement", "RetainerAllocation")  # the same amount every month: a flat series
@@ -87,7 +87,7 @@ def test_every_chart_series_varies_unless_it_is_a_lump_sum(rendered):
 
 def test_without_the_add_in_the_udf_flavours_array_charts_are_empty(built, tmp_path):
     # What a user opening the udf file in LibreOffice without the add-in sees (README and the Cover say so).
-    from workbook import libreoffice
+    from workbook.engine import libreoffice
 
     charts = libreoffice.render_sheets(built["udf"].path, {"Outputs": tmp_path / "outputs.png"})
     empty = {

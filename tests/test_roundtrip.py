@@ -1,6 +1,6 @@
 """Round-trip corpus: files real LibreOffice wrote after a person's ordinary edits (issue 9).
 
-One LibreOffice process (driven over UNO, :mod:`workbook.lo_edit`) opens our
+One LibreOffice process (driven over UNO, :mod:`workbook.engine.lo_edit`) opens our
 built workbooks, does what a person does — re-save unchanged, type an input,
 insert or delete a row outside the placements ledger, add a sheet — recalculates
 with its own engine (Recalculate Hard) and saves .xlsx. Each file must then:
@@ -35,8 +35,8 @@ from helpers import as_number, close, expected_outputs, run_cli
 from openpyxl import load_workbook
 
 import model
-from workbook import lo_edit
-from workbook.fingerprint import edit_status
+from workbook.engine import lo_edit
+from workbook.kit.fingerprint import edit_status
 from workbook.validate import validate
 
 ADDIN = os.environ.get("CEO_MODEL_LO_ADDIN")
@@ -99,7 +99,7 @@ def corpus(built, tmp_path_factory) -> dict[str, Path]:
         for case, edits in _edits_for(built["udf"].path).items()
         if case in ("resave", "typed_input")
     }
-    from workbook import lo_engine
+    from workbook.engine import lo_engine
 
     lo_edit.edit_and_save([*jobs.values(), *udf.values()])  # one LibreOffice process for these files
     lo_edit.edit_and_save(list(with_addin.values()), extensions=(Path(ADDIN) if ADDIN else lo_engine.addin(),))

@@ -1,6 +1,6 @@
 """Row-proof placements (issue 9, item 1): real LibreOffice inserts, deletes, appends and sorts placement rows.
 
-One LibreOffice process (over UNO, :mod:`workbook.lo_edit`) edits the built
+One LibreOffice process (over UNO, :mod:`workbook.engine.lo_edit`) edits the built
 workbook's Placements table as a person would — a row inserted at the top of
 the table and in the middle with a placement typed into it, a placement row
 deleted, both at once, a placement typed into the next empty row, the table
@@ -33,8 +33,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 import model
-from workbook import lo_edit
-from workbook.template import LEDGER_SPARE_ROWS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW
+from workbook.engine import lo_edit
+from workbook.sheets.template import LEDGER_SPARE_ROWS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW
 from workbook.validate import validate
 
 FIRST = PLACEMENTS_FIRST_ROW
@@ -128,7 +128,7 @@ def edited(built, tmp_path_factory) -> dict[str, Path]:
         lo_edit.available(),
         "LibreOffice (soffice) with python3-uno is not installed: apt-get install libreoffice-calc-nogui python3-uno",
     )
-    from workbook import lo_engine
+    from workbook.engine import lo_engine
 
     out = tmp_path_factory.mktemp("row_proof")
     native = {

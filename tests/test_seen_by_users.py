@@ -97,7 +97,7 @@ def test_the_derivation_by_hand_meets_the_documents_figures():
 
 
 def test_validate_recalc_uses_the_engine_recalc_chooses(built, monkeypatch):
-    from workbook import engines, lo_engine
+    from workbook.engine import engines, lo_engine
 
     require(lo_engine.unavailable_reason() is None, f"LibreOffice engine: {lo_engine.unavailable_reason()}")
     used = []
@@ -122,7 +122,7 @@ def test_recalc_takes_several_workbooks_with_one_engine(built, modern, tmp_path)
     """``recalc IN IN -o DIR``: each written into DIR under its own name, values as one recalc of each gives."""
     from helpers import cached_values
 
-    from workbook import lo_engine
+    from workbook.engine import lo_engine
 
     require(lo_engine.unavailable_reason() is None, f"LibreOffice engine: {lo_engine.unavailable_reason()}")
     out = tmp_path / "recalculated"

@@ -1,4 +1,4 @@
-"""The Simulation sheet added by ``build.py --simulate`` (workbook/simulation_sheet.py)."""
+"""The Simulation sheet added by ``build.py --simulate`` (workbook/sheets/simulation_sheet.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 import build
 import model
 from model.simulate import Simulation, simulate
-from workbook import libreoffice
-from workbook.recalc import ExcelErrorValue
-from workbook.simulation_sheet import SHEET, add_simulation_sheet
+from workbook.engine import libreoffice
+from workbook.engine.recalc import ExcelErrorValue
+from workbook.sheets.simulation_sheet import SHEET, add_simulation_sheet
 from workbook.testing import findings
 
 

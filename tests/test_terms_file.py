@@ -22,8 +22,8 @@ import model
 from model import deals
 from model.terms import TERMS, DealTerms, Unit
 from model.terms_file import dumps, from_data, load
-from workbook.deal_inputs import terms_from_inputs
-from workbook.template import template
+from workbook.reading.deal_inputs import terms_from_inputs
+from workbook.sheets.template import template
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

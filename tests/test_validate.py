@@ -71,7 +71,7 @@ def add_part(src: Path, out: Path, part: str, data: bytes) -> Path:
 
 
 def sheet_part(path: Path, sheet: str) -> str:
-    from workbook.recalc import sheet_parts
+    from workbook.engine.recalc import sheet_parts
 
     with zipfile.ZipFile(path) as z:
         return sheet_parts(z)[sheet]
@@ -576,7 +576,7 @@ def test_a_row_inserted_through_the_input_blocks_is_one_warning_per_block(clean,
     """Real LibreOffice inserts a row across Inputs: each block it crosses gains an empty entry (I005)."""
     from conftest import require
 
-    from workbook import lo_edit
+    from workbook.engine import lo_edit
 
     require(lo_edit.available(), "LibreOffice (soffice) with python3-uno is not installed")
     book = load_workbook(clean["native"])
@@ -607,8 +607,8 @@ def range_boundaries_of(text: str) -> tuple[int, int, int, int]:
 def test_missing_addin_is_one_finding_not_one_per_cell(clean, built, tmp_path):
     """The udf flavour as an application without the add-in saves it: every add-in call is #NAME? (A009)."""
     from udfs import EXCEL_FUNCTIONS
-    from workbook import formula_text as ft
-    from workbook.recalc import ExcelErrorValue, write_cached_values
+    from workbook.engine.recalc import ExcelErrorValue, write_cached_values
+    from workbook.kit import formula_text as ft
 
     b = built["udf"]
     calls = {
@@ -646,9 +646,9 @@ def test_every_rule_is_tested_here():
 
 def test_template_line_items_are_r1c1_consistent():
     """I003 relies on it: every multi-cell line item of the template has one R1C1 formula."""
-    from workbook import formula_text as ft
-    from workbook.layout import LINK, build_layout
-    from workbook.template import template
+    from workbook.kit import formula_text as ft
+    from workbook.kit.layout import LINK, build_layout
+    from workbook.sheets.template import template
 
     for flavour in ("udf", "native"):
         lines = defaultdict(set)
@@ -659,7 +659,7 @@ def test_template_line_items_are_r1c1_consistent():
 
 
 def test_r1c1_distinguishes_relative_and_absolute():
-    from workbook.formula_text import r1c1
+    from workbook.kit.formula_text import r1c1
 
     assert r1c1("=SUM(F$5:F7)", 7, 6) == r1c1("=SUM(F$5:F8)", 8, 6)
     assert r1c1("=SUM(F5:F7)", 7, 6) != r1c1("=SUM(F5:F8)", 8, 6)

@@ -224,7 +224,7 @@ def basic(tmp_path_factory):
     """Run the converter and HARNESS in LibreOffice Basic: ``basic({"A1": formula}) -> {"A1": shown}``."""
     from conftest import require
 
-    from workbook import libreoffice, lo_engine
+    from workbook.engine import libreoffice, lo_engine
 
     require(lo_engine.usable(), f"LibreOffice engine: {lo_engine.unavailable_reason()}")
 

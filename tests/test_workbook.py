@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 
 import model
 from model.deals.prospectus_2001 import PLACEMENTS as ILLUSTRATIVE_PLACEMENTS
-from workbook import engines
-from workbook.files import RefusedOverwrite
+from workbook.engine import engines
+from workbook.engine.recalc import write_cached_values
 from workbook.generate import build, named_values
-from workbook.layout import CALC, INPUT
-from workbook.recalc import write_cached_values
+from workbook.kit.files import RefusedOverwrite
+from workbook.kit.layout import CALC, INPUT
 
 SHEETS = [
     "Cover",

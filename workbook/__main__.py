@@ -3,7 +3,7 @@
 Exit codes: 0 success (validate: no errors), 1 validate found errors,
 2 the file cannot be read or written.
 
-Files may come from anywhere: before any parsing, :func:`workbook.safety.check_package`
+Files may come from anywhere: before any parsing, :func:`workbook.reading.safety.check_package`
 refuses non-workbooks, zip bombs, DTDs (entity expansion, external entities),
 oversized sheets and over-long formulas; the stdlib XML parsers are defused;
 a run is stopped after ``CEO_WORKBOOK_TIMEOUT`` seconds (default 300) by
@@ -57,8 +57,8 @@ def _recalc(args: argparse.Namespace) -> int:
 
 
 def _recalc_one(source: Path, target: Path, args: argparse.Namespace) -> int:
-    from workbook.files import RefusedOverwrite, check_lock, check_overwrite
-    from workbook.safety import UnreadableWorkbook, check_package
+    from workbook.kit.files import RefusedOverwrite, check_lock, check_overwrite
+    from workbook.reading.safety import UnreadableWorkbook, check_package
 
     try:
         if source.is_dir():
@@ -72,12 +72,12 @@ def _recalc_one(source: Path, target: Path, args: argparse.Namespace) -> int:
             check_overwrite(target, args.force)
         else:
             check_lock(target, args.force)  # open in LibreOffice: its next save would overwrite ours
-        from workbook.engines import prestart
+        from workbook.engine.engines import prestart
 
         prestart(args.engine)  # LibreOffice starts (once) while the rest is imported
-        from workbook.engines import EngineChoiceError, choose, compute
-        from workbook.files import atomic_target
-        from workbook.recalc import write_cached_values
+        from workbook.engine.engines import EngineChoiceError, choose, compute
+        from workbook.engine.recalc import write_cached_values
+        from workbook.kit.files import atomic_target
 
         try:
             engine = choose(args.engine)
@@ -115,7 +115,7 @@ def _recalc_one(source: Path, target: Path, args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from workbook.safety import UnreadableWorkbook, check_package
+    from workbook.reading.safety import UnreadableWorkbook, check_package
 
     try:
         check_package(Path(args.file), allow_external_links=True)  # fail fast, before the heavy imports
@@ -128,7 +128,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{args.prog}: --engine chooses the engine of --recalc; add --recalc", file=sys.stderr)
         return 2
     if args.recalc:
-        from workbook.engines import prestart
+        from workbook.engine.engines import prestart
 
         prestart(args.engine)  # LibreOffice starts while the workbook is read and checked
     return validate_main(Path(args.file), as_json=args.json, recalc=args.recalc, engine=args.engine)
@@ -138,7 +138,7 @@ DEFAULT_PROG = "python -m workbook"
 
 
 def _engine_argument(parser: argparse.ArgumentParser, when: str) -> None:
-    from workbook.engines import ENGINES
+    from workbook.engine.engines import ENGINES
 
     parser.add_argument(
         "--engine",
@@ -148,7 +148,7 @@ def _engine_argument(parser: argparse.ArgumentParser, when: str) -> None:
 
 
 def main(argv: list[str] | None = None, prog: str = DEFAULT_PROG) -> int:
-    from workbook.argparsing import Parser
+    from workbook.commands.argparsing import Parser
 
     parser = Parser(prog=prog, description="Recalculate or validate a CEO model workbook.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(command: str, rest: list[str], prog: str) -> int:
     if command in ("build", "init-terms", "refresh"):
-        from workbook import build_command
+        from workbook.commands import build_command
 
         if command == "build":
             return build_command.main(rest, prog=prog)
@@ -62,7 +62,7 @@ def _run(command: str, rest: list[str], prog: str) -> int:
 
         return simulate(rest, prog=prog)
     if command == "plan":
-        from workbook.plan_command import main as plan
+        from workbook.commands.plan_command import main as plan
 
         return plan(rest)
     from workbook.__main__ import main as workbook

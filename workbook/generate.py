@@ -13,12 +13,12 @@ import pandas as pd
 import model
 from model import terms_file
 from model.terms import DealTerms
-from workbook.builder import write_workbook
-from workbook.engines import choose, compute, remember
-from workbook.files import atomic_target, check_overwrite
-from workbook.layout import Layout, build_layout
-from workbook.recalc import write_cached_values
-from workbook.template import Deal, template
+from workbook.engine.engines import choose, compute, remember
+from workbook.engine.recalc import write_cached_values
+from workbook.kit.builder import write_workbook
+from workbook.kit.files import atomic_target, check_overwrite
+from workbook.kit.layout import Layout, build_layout
+from workbook.sheets.template import Deal, template
 
 FILE_NAMES = {"udf": "CEO_Model.xlsx", "native": "CEO_Model_native.xlsx"}
 
@@ -48,7 +48,7 @@ def build(
     ``sheets`` replaces ``template(terms, placements)`` (template refresh passes
     the current template carrying an old workbook's inputs); ``target`` replaces
     ``out_dir``/the flavour's file name; ``engine`` (``libreoffice`` or
-    ``formulas``) the default engine choice (:func:`workbook.engines.choose`).
+    ``formulas``) the default engine choice (:func:`workbook.engine.engines.choose`).
     """
     engine = choose(engine)
     target = Path(target) if target is not None else Path(out_dir) / FILE_NAMES[flavour]
@@ -66,7 +66,7 @@ def build(
 def build_flavours(targets: dict[str, Path], sheets: tuple, *, engine: str | None = None) -> list[Built]:
     """:func:`build` of each flavour (``{flavour: target}``) from the same ``sheets``, overlapped: while the engine
     (LibreOffice, another process) recalculates one workbook, this process writes the next. Each target is
-    written atomically; the caller has checked that it may be replaced (see :func:`workbook.files.replace_together`
+    written atomically; the caller has checked that it may be replaced (see :func:`workbook.kit.files.replace_together`
     for a pair replaced together)."""
     engine = choose(engine)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as stack:

@@ -15,7 +15,7 @@ choose (LibreOffice with the CEO add-in when it can run, else the ``formulas``
 package; ``engine=`` picks one). Results are cached per file (path, size and
 modification time) and engine, so many tests on one workbook pay for one
 recalculation. Files are read with the same safety checks as the
-command line (:mod:`workbook.safety`).
+command line (:mod:`workbook.reading.safety`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def recalculated(path: str | Path, *, engine: str | None = None) -> dict[str, ob
     ``datetime``); formula cells give their recalculated value (dates as
     Excel serial numbers).
     """
-    from workbook.engines import choose
+    from workbook.engine.engines import choose
 
     path = Path(path).resolve()
     stat = path.stat()
@@ -51,9 +51,9 @@ def _recalculated(path: str, _size: int, _mtime: int, engine: str) -> tuple[tupl
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter, range_boundaries
 
-    from workbook.engines import compute
-    from workbook.existing import parse_ref
-    from workbook.safety import check_package
+    from workbook.engine.engines import compute
+    from workbook.reading.existing import parse_ref
+    from workbook.reading.safety import check_package
 
     check_package(Path(path))
     values = compute(path, engine)

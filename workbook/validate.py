@@ -1,6 +1,6 @@
 """``python -m workbook validate FILE [--json] [--recalc]``: check a workbook against the template and audit rules.
 
-The expected workbook is the builder's own layout (:mod:`workbook.layout`)
+The expected workbook is the builder's own layout (:mod:`workbook.kit.layout`)
 of the current template, instantiated with the file's inputs (so a file with a
 four-tier schedule is compared with a four-tier layout) in the flavour the
 file's formulas match best. Nothing about the layout is described twice.
@@ -29,8 +29,11 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from workbook import formula_text as ft
-from workbook.existing import (
+from workbook.kit import formula_text as ft
+from workbook.kit.layout import CHECK, INPUT, LINK, Layout, build_layout
+from workbook.kit.rows import RowMap, align
+from workbook.kit.spec import Kind
+from workbook.reading.existing import (
     Opened,
     formula_text,
     is_formula,
@@ -40,11 +43,8 @@ from workbook.existing import (
     plain,
     read_inputs,
 )
-from workbook.layout import CHECK, INPUT, LINK, Layout, build_layout
-from workbook.rows import RowMap, align
-from workbook.safety import UnreadableWorkbook
-from workbook.spec import Kind
-from workbook.template import FLAVOURS, NOT_JUDGED, template
+from workbook.reading.safety import UnreadableWorkbook
+from workbook.sheets.template import FLAVOURS, NOT_JUDGED, template
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -134,7 +134,7 @@ class Report:
 def validate(path: Path, *, recalc: bool = False, engine: str | None = None) -> Report:
     """Validate ``path``; raises :class:`UnreadableWorkbook` when it cannot be read safely.
 
-    With ``recalc``, the workbook is also recalculated by ``engine`` (see :func:`workbook.engines.choose`: the
+    With ``recalc``, the workbook is also recalculated by ``engine`` (see :func:`workbook.engine.engines.choose`: the
     LibreOffice engine when it can run, else the ``formulas`` package) and failing checks are reported (O001).
     """
     opened = open_workbook(Path(path))
@@ -143,7 +143,7 @@ def validate(path: Path, *, recalc: bool = False, engine: str | None = None) -> 
 
 def main(path: Path, *, as_json: bool = False, recalc: bool = False, engine: str | None = None) -> int:
     """The CLI: print findings (text or JSON); exit 0 clean, 1 errors, 2 unreadable or an engine that cannot run."""
-    from workbook.engines import EngineChoiceError, choose
+    from workbook.engine.engines import EngineChoiceError, choose
 
     try:
         chosen = choose(engine) if recalc else None
@@ -214,7 +214,7 @@ class _Validator:
             sheets = read_inputs(self.o).sheets
         except Exception:
             sheets = template()
-        from workbook.existing import detect_flavour
+        from workbook.reading.existing import detect_flavour
 
         layouts = {f: build_layout(f, sheets) for f in FLAVOURS}
         flavour = detect_flavour(self.book, layouts)
@@ -441,12 +441,12 @@ class _Validator:
         """The template's sheets without the empty entries that rows inserted into Inputs blocks added.
 
         The expected layout reads each block at the size its name has in the file
-        (:func:`workbook.existing.read_inputs`); a row inserted into a block grows
+        (:func:`workbook.reading.existing.read_inputs`); a row inserted into a block grows
         it by an empty entry, which would make the template expect one more entry
         (and one more line item) than was built. Each such entry is reported once
         (I005), and the blocks are compared as built.
         """
-        from workbook.spec import InputBlock
+        from workbook.kit.spec import InputBlock
 
         ws = self.ws("Inputs")
         if ws is None:
@@ -1036,7 +1036,7 @@ class _Validator:
             self.add("O001", sheet, ref, "not recalculated: the workbook links to other workbooks (see A002)")
             return None
         try:
-            from workbook.engines import choose, compute
+            from workbook.engine.engines import choose, compute
 
             engine = self.engine or choose()  # LibreOffice when it can run (seconds at 10,000 placements)
             print(  # say what is being done: the formulas engine takes minutes on a large workbook

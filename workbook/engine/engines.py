@@ -25,7 +25,7 @@ _NOTED: set[str] = set()
 
 def choose(requested: str | None = None, *, quiet: bool = False) -> str:
     """The engine to use: ``requested``, else ``CEO_MODEL_ENGINE``, else LibreOffice when usable."""
-    from workbook import lo_engine
+    from workbook.engine import lo_engine
 
     requested = requested or os.environ.get("CEO_MODEL_ENGINE") or None
     if requested not in (None, *ENGINES):
@@ -52,7 +52,7 @@ def prestart(requested: str | None = None) -> None:
     """Start the LibreOffice engine now, without waiting, if it is the one that will be chosen."""
     try:
         if choose(requested, quiet=True) == "libreoffice":
-            from workbook import lo_engine
+            from workbook.engine import lo_engine
 
             lo_engine.shared()
     except Exception:  # the real choice, just after, reports what is wrong
@@ -75,11 +75,11 @@ def compute(path: str | Path, engine: str) -> dict:
         _COMPUTED.move_to_end(key)
         return dict(_COMPUTED[key])
     if engine == "libreoffice":
-        from workbook import lo_engine
+        from workbook.engine import lo_engine
 
         values = lo_engine.shared().compute(path)
     else:
-        from workbook.recalc import compute as formulas_compute
+        from workbook.engine.recalc import compute as formulas_compute
 
         values = formulas_compute(path)
     _remember(key, values)

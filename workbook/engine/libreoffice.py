@@ -13,7 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-# How every LibreOffice of ours starts (workbook/lo_driver.py, run by LibreOffice's own Python, repeats it).
+# How every LibreOffice of ours starts (workbook/engine/lo_driver.py, run by LibreOffice's own Python, repeats it).
 HEADLESS = ("--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo")
 
 # A private profile for every run: recalculate on load, never run macros, never update links.
@@ -60,10 +60,10 @@ def environment(home: str | None = None, python: str | None = None) -> dict[str,
     as that environment: the system's ``dist-packages``, where ``uno.py`` lives, leaves ``sys.path``,
     LibreOffice's ``pythonloader`` fails on ``import uno``, and no Python component loads — every CEO_* cell
     is ``#VALUE!`` (or the file does not open). So the folder of LibreOffice's own Python (``python``,
-    default :func:`workbook.lo_engine.python`) goes first on PATH, and Python's own variables are dropped.
+    default :func:`workbook.engine.lo_engine.python`) goes first on PATH, and Python's own variables are dropped.
     ``home``: HOME for LibreOffice (its private profile's folder)."""
     if python is None:
-        from workbook import lo_engine
+        from workbook.engine import lo_engine
 
         python = lo_engine.python()
     env = {k: v for k, v in os.environ.items() if k not in PYTHON_VARIABLES}
@@ -80,7 +80,7 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool, prof
     """Open ``source`` in a fresh LibreOffice process with a private profile and save it as ``target``.
 
     ``profile_from``: a user profile to start from (a copy is used), such as one with the CEO add-in installed
-    (:func:`workbook.lo_engine.convert`); None starts from an empty one."""
+    (:func:`workbook.engine.lo_engine.convert`); None starts from an empty one."""
     exe = executable()
     if exe is None:
         raise LibreOfficeError("LibreOffice (soffice) is not installed")
@@ -134,7 +134,7 @@ def recalculated_values(source: Path) -> dict[tuple[str, str], object]:
 
 def render_sheet(source: Path, sheet: str, png: Path, dpi: int = 100) -> Path:
     """Render one sheet of ``source`` to ``png`` as LibreOffice opens it (:func:`render_sheets`)."""
-    from workbook import lo_engine
+    from workbook.engine import lo_engine
 
     lo_engine.render_sheets(Path(source), {sheet: Path(png)}, dpi)
     return png
@@ -149,10 +149,10 @@ def render_sheets(
 
     LibreOffice shows an .xlsx's cached values but computes array formulas on load, whatever its settings:
     the udf flavour's array line items need the CEO add-in then (``profile_from``, a profile with it
-    installed: :func:`workbook.lo_engine.render_sheets`), or they and the charts drawing them are ``#NAME?``.
+    installed: :func:`workbook.engine.lo_engine.render_sheets`), or they and the charts drawing them are ``#NAME?``.
     Without LibreOffice's Python bridge the PDF is converted by ``soffice`` alone and the answer is None."""
-    from workbook import lo_edit
-    from workbook.recalc import sheet_parts
+    from workbook.engine import lo_edit
+    from workbook.engine.recalc import sheet_parts
 
     if shutil.which("pdftoppm") is None:
         raise LibreOfficeError("pdftoppm is not installed (apt-get install poppler-utils)")

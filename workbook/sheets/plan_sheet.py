@@ -5,7 +5,7 @@ with :func:`illustrative_plan` of the deal: a fifth of the programme maximum
 (the whole shares it buys at the last sale price) sold over 60 trading days,
 one interval a day, σ and a square-root impact calibrated to the average
 daily volume (:func:`model.execution.calibrate`), ε = 0, λ = 10⁻⁶ per $.
-Like the Simulation sheet (:mod:`workbook.simulation_sheet`) it holds values
+Like the Simulation sheet (:mod:`workbook.sheets.simulation_sheet`) it holds values
 only — the parameters, the cost, and the trajectory table — plus a native
 Excel line chart of the trajectory drawn from that table, so it never changes
 the model's formulas; ``python -m workbook validate`` reports it as an extra
@@ -27,9 +27,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from model.execution import Calibration, Plan, calibrate, plan
 from model.rounding import round_down
 from model.terms import DealTerms
-from workbook import fingerprint
-from workbook.files import atomic_target
-from workbook.recalc import write_cached_values
+from workbook.engine.recalc import write_cached_values
+from workbook.kit import fingerprint
+from workbook.kit.files import atomic_target
 
 SHEET = "Plan"
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")

@@ -2,7 +2,7 @@
 
 ``python build.py --refresh OLD.xlsx [-o NEW.xlsx]``. The new workbook is the
 builder's own output (:func:`workbook.generate.build`) for the current
-template instantiated with OLD's inputs (:func:`workbook.existing.read_inputs`):
+template instantiated with OLD's inputs (:func:`workbook.reading.existing.read_inputs`):
 
 - scalar inputs by defined name (falling back to the label in column A);
 - input blocks cell by cell, keeping OLD's number of rows (a four-tier
@@ -31,13 +31,13 @@ import pandas as pd
 import model
 from model.errors import CEOModelError
 from model.terms import TERMS
-from workbook.existing import InputsRead, detect_flavour, open_workbook, read_inputs
-from workbook.files import RefusedOverwrite
 from workbook.generate import Built, build
-from workbook.layout import build_layout
-from workbook.placements_file import read_placements
-from workbook.spec import Input, InputBlock
-from workbook.template import FLAVOURS, PLACEMENTS_FIRST_ROW, Deal, template
+from workbook.kit.files import RefusedOverwrite
+from workbook.kit.layout import build_layout
+from workbook.kit.spec import Input, InputBlock
+from workbook.reading.existing import InputsRead, detect_flavour, open_workbook, read_inputs
+from workbook.reading.placements_file import read_placements
+from workbook.sheets.template import FLAVOURS, PLACEMENTS_FIRST_ROW, Deal, template
 
 
 @dataclass
@@ -77,8 +77,8 @@ def refresh(
     (``--placements``, read and checked against the terms that apply). Inputs that are not terms (scenario axes, debenture
     prices, the checks' tolerance) are carried from OLD where their shape fits.
 
-    Raises :class:`~workbook.safety.UnreadableWorkbook` for a file that cannot
-    be read safely and :class:`~workbook.files.RefusedOverwrite` when NEW is
+    Raises :class:`~workbook.reading.safety.UnreadableWorkbook` for a file that cannot
+    be read safely and :class:`~workbook.kit.files.RefusedOverwrite` when NEW is
     OLD or a file this project did not build (unless ``force``).
     """
     old = Path(old)

@@ -74,8 +74,8 @@ def check_overwrite(path: Path, force: bool) -> None:
         return
     if not built_by_us(path):
         raise RefusedOverwrite(f"{path} exists and was not built by CEO Model; use --force to replace it")
-    from workbook.fingerprint import edit_status
-    from workbook.safety import UnreadableWorkbook
+    from workbook.kit.fingerprint import edit_status
+    from workbook.reading.safety import UnreadableWorkbook
 
     try:
         status = edit_status(path)

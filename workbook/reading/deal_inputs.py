@@ -15,7 +15,7 @@ import pandas as pd
 
 from model.calendars import holidays_for
 from model.terms import TERMS, DealTerms
-from workbook.spec import Input, InputBlock, Sheet
+from workbook.kit.spec import Input, InputBlock, Sheet
 
 BLOCK_SIZES = {
     "debenture_issue_days": "IssuePrices",

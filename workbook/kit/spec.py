@@ -2,7 +2,7 @@
 
 A line item is written once, with its native form (built-in Excel functions
 only) and, where a CEO_* function exists for it, its UDF form. Formula text
-uses placeholders resolved by :mod:`workbook.layout`:
+uses placeholders resolved by :mod:`workbook.kit.layout`:
 
 ``{Name}``          a defined name (inputs, calculations) — written as the name itself
 ``{col:key}``       the cell of column ``key`` in the same row of the same table
@@ -19,7 +19,7 @@ uses placeholders resolved by :mod:`workbook.layout`:
 
 A label that states a term is a :class:`Label`, not typed text: its
 ``{InputName:format}`` placeholders become ``TEXT(InputName, …)`` in a label
-formula (:mod:`workbook.labels`), so the workbook shows the term it was built
+formula (:mod:`workbook.kit.labels`), so the workbook shows the term it was built
 with, and follows the input when someone changes it.
 """
 
@@ -35,7 +35,7 @@ class Label:
     """Label text computed from inputs: ``Label("Compensation within the {CompensationCap:%} cap")``.
 
     Placeholders are ``{Name:format}``, ``Name`` a scalar input's defined name and
-    ``format`` one of :data:`workbook.labels.FORMATS` (``%`` a percentage with
+    ``format`` one of :data:`workbook.kit.labels.FORMATS` (``%`` a percentage with
     the decimals it needs, ``0%`` a whole percentage, ``0`` a whole number,
     ``#`` a number with the decimals it needs). Usable wherever a label, check,
     output, section title, note or heading is text.

@@ -2,10 +2,10 @@
 
 :func:`shared` starts, on first use, one headless ``soffice`` with a private
 profile (recalculate on load, macros never run, links never updated) and the
-add-in installed, driven over UNO by :mod:`workbook.lo_driver` in LibreOffice's
+add-in installed, driven over UNO by :mod:`workbook.engine.lo_driver` in LibreOffice's
 own Python; it is stopped when the Python process exits. :meth:`Engine.compute`
-answers like :func:`workbook.recalc.compute`: ``{(sheet, "A1"): value}`` for
-every formula cell, errors as :class:`workbook.recalc.ExcelErrorValue`.
+answers like :func:`workbook.engine.recalc.compute`: ``{(sheet, "A1"): value}`` for
+every formula cell, errors as :class:`workbook.engine.recalc.ExcelErrorValue`.
 
 The add-in is packed from ``udfs`` into a cache folder (keyed by the source of
 ``udfs``) the first time; that needs ``unoidl-write`` (``libreoffice-dev``).
@@ -28,7 +28,7 @@ import threading
 import zipfile
 from pathlib import Path
 
-from workbook import libreoffice
+from workbook.engine import libreoffice
 
 MIN_VERSION = (24, 8)  # the first LibreOffice seen mapping an add-in's CompatibilityName from .xlsx (7.4 does not)
 START_TIMEOUT = 120
@@ -140,7 +140,7 @@ def _cache_dir() -> Path:
 def addin() -> Path:
     """The add-in packed from the current ``udfs`` (cached by the hash of its sources and of this Python)."""
     digest = hashlib.sha256(sys.executable.encode())
-    for source in sorted((Path(__file__).resolve().parent.parent / "udfs").glob("*.py")):  # not imported: slow
+    for source in sorted((Path(__file__).resolve().parents[2] / "udfs").glob("*.py")):  # not imported: slow
         digest.update(source.name.encode() + source.read_bytes())
     target = _cache_dir() / f"CEO_Model-{digest.hexdigest()[:16]}.oxt"
     if not target.exists():
@@ -210,7 +210,7 @@ def profile_with(oxt: Path) -> Path:
 
 
 def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> Path:
-    """:func:`workbook.libreoffice.convert` with the CEO add-in when it can be installed: LibreOffice computes
+    """:func:`workbook.engine.libreoffice.convert` with the CEO add-in when it can be installed: LibreOffice computes
     array formulas (the udf flavour's line items) on load whatever its recalculation setting, and needs the
     add-in for them."""
     try:
@@ -221,7 +221,7 @@ def convert(source: Path, out_dir: Path, target: str, *, recalculate: bool) -> P
 
 
 def render_sheets(source: Path, pngs: dict[str, Path], dpi: int = 100) -> dict | None:
-    """:func:`workbook.libreoffice.render_sheets` with the CEO add-in when ``source`` calls it and it can be
+    """:func:`workbook.engine.libreoffice.render_sheets` with the CEO add-in when ``source`` calls it and it can be
     installed: the udf flavour's array line items (the commission curve, the scenario grids) and the charts
     drawing them are computed on load, by the add-in."""
     profile = None
@@ -282,7 +282,7 @@ class Engine:
         return self._process.poll() is None
 
     def _ask(self, request: dict) -> dict:
-        """One request to the driver (see :mod:`workbook.lo_driver`) and its answer."""
+        """One request to the driver (see :mod:`workbook.engine.lo_driver`) and its answer."""
         with self._lock:
             self._wait_ready()
             if not self.alive():
@@ -295,7 +295,7 @@ class Engine:
         return answer
 
     def run_job(self, job: dict) -> dict:
-        """An edit job of :mod:`workbook.lo_uno_script` (open, edit, recalculate, report, store) in this
+        """An edit job of :mod:`workbook.engine.lo_uno_script` (open, edit, recalculate, report, store) in this
         LibreOffice; its answer (``{"ok": false, "error": ...}`` when it failed)."""
         return self._ask({"job": job})
 
@@ -386,7 +386,7 @@ def calls_addin(path: Path) -> bool:
 
 def refuse_web_functions(path: Path) -> None:
     """LibreOffice would fetch WEBSERVICE URLs while recalculating: such files are refused."""
-    from workbook.safety import UnreadableWorkbook
+    from workbook.reading.safety import UnreadableWorkbook
 
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
@@ -420,7 +420,7 @@ def formula_values(path: Path) -> dict:
     """``{(sheet, ref): value}`` of every formula cell of an .xlsx as LibreOffice writes it."""
     from xml.sax.saxutils import unescape as _unescape
 
-    from workbook.recalc import ExcelErrorValue, array_parts, sheet_parts
+    from workbook.engine.recalc import ExcelErrorValue, array_parts, sheet_parts
 
     def unescape(text: str) -> str:  # LibreOffice writes ' and " in text as &apos; and &quot;
         return _unescape(text, {"&apos;": "'", "&quot;": '"'})

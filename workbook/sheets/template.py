@@ -1,7 +1,7 @@
 """The CEO model workbook, declared once.
 
 Every sheet, input, line item, check, output and chart of the generated
-workbook is listed here. :mod:`workbook.layout` places them on cells; the
+workbook is listed here. :mod:`workbook.kit.layout` places them on cells; the
 builder writes that layout and the validator checks a workbook against it.
 Input values come from :class:`model.DealTerms`, so the prospectus defaults
 live only in ``model/``.
@@ -21,7 +21,7 @@ from model.calendars import holidays_for
 from model.terms import BIG, FIRST_DATE, LAST_DATE, TERM, TERMS, DealTerms, Nature, Term
 from model.terms import Unit as TermUnit
 from model.terms_file import sources_for
-from workbook.spec import (
+from workbook.kit.spec import (
     BlockRows,
     Chart,
     Check,
@@ -1466,7 +1466,7 @@ def template(
                     "against the executed agreements and the offering documents before relying on it.",
                     "warning",
                 ),
-                Note("FLAVOUR"),  # row 7: read back by workbook.existing.detect_flavour
+                Note("FLAVOUR"),  # row 7: read back by workbook.reading.existing.detect_flavour
                 Note(f"Model version {VERSION}."),
                 Note(
                     "What it is: the issuer sells up to the programme maximum of common stock through a placement agent, pays "

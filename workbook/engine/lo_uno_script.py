@@ -2,7 +2,7 @@
 
 This file is executed by ``/usr/bin/python3`` (the interpreter that has
 LibreOffice's ``uno`` module), never imported by the project; the persistent
-engine's driver (:mod:`workbook.lo_driver`, same interpreter) imports it and
+engine's driver (:mod:`workbook.engine.lo_driver`, same interpreter) imports it and
 runs :func:`run_job` for each ``{"job": ...}`` request. On its own:
 
     python3 lo_uno_script.py PIPE_NAME JOBS.json
@@ -19,7 +19,7 @@ and performs every job of JOBS.json in that one process::
 
 Rows are 1-based as in the spreadsheet. ``set`` enters a number (or text) as
 if typed into the cell. A ``target`` ending in ``.pdf`` is exported as PDF, one
-page per sheet (what :func:`workbook.libreoffice.render_sheet` renders), else
+page per sheet (what :func:`workbook.engine.libreoffice.render_sheet` renders), else
 saved as .xlsx. ``"charts": true`` reports what every chart of the document
 draws, as loaded (and edited, recalculated): ``{"Outputs": [{"title": ...,
 "series": [{"name": ..., "range": "$Calculations.$C$180:$AA$180", "values":

@@ -1,7 +1,7 @@
 """Place the template on cells: one :class:`Layout` per flavour.
 
 The layout is the single description of the generated workbook that both the
-builder (:mod:`workbook.builder`) and the validator read: every cell's content,
+builder (:mod:`workbook.kit.builder`) and the validator read: every cell's content,
 role and number format, every defined name, validation rule, table and chart.
 """
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from workbook import labels
-from workbook.spec import (
+from workbook.kit import labels
+from workbook.kit.spec import (
     BlockRows,
     Chart,
     CheckGroup,
@@ -37,7 +37,7 @@ from workbook.spec import (
     TimelineRow,
     Unit,
 )
-from workbook.template import (
+from workbook.sheets.template import (
     FLAVOURS,
     PLACEMENT_COLUMN_NAMES,
     PLACEMENTS_FIRST_ROW,
@@ -61,7 +61,7 @@ TITLE, SUBTITLE, SECTION, HEADER, LABEL, UNIT, SOURCE_TEXT, NOTE, WARNING, BOUND
     "warning",
     "bound",
 )
-# a label, heading or note computed from inputs (a workbook.spec.Label): looks like the text it replaces
+# a label, heading or note computed from inputs (a workbook.kit.spec.Label): looks like the text it replaces
 LABEL_FORMULA = "label_formula"
 FORMULA_ROLES = frozenset({CALC, LINK, CHECK, OUTPUT, LABEL_FORMULA})
 ARRAY_PART = "array part"  # a cell an array formula fills, other than the one holding the formula
@@ -829,7 +829,7 @@ class _Builder:
         self.lay.pages[s] = PageSetup(landscape=False, title_rows="3:3", pages_tall=2)
 
     def check_formula(self, formula: str) -> str:
-        """A check's formula with its placeholders (see :class:`workbook.spec.Check`) resolved."""
+        """A check's formula with its placeholders (see :class:`workbook.kit.spec.Check`) resolved."""
 
         def cells(name: str) -> list[str]:
             ref = self.lay.names[name]

@@ -7,7 +7,7 @@ never changes the model's formulas; ``python -m workbook validate`` reports it
 as an extra sheet (info S004). The workbook is re-read and re-written with
 openpyxl (which keeps the other sheets' formulas, styles, names, validations,
 tables and charts but not cached values), then the build's cached values are
-stored again by :func:`workbook.recalc.write_cached_values`; the target is
+stored again by :func:`workbook.engine.recalc.write_cached_values`; the target is
 replaced atomically.
 """
 
@@ -21,9 +21,9 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from model.simulate import SimulationResult, fan_chart, summary_table
-from workbook import fingerprint
-from workbook.files import atomic_target
-from workbook.recalc import write_cached_values
+from workbook.engine.recalc import write_cached_values
+from workbook.kit import fingerprint
+from workbook.kit.files import atomic_target
 
 SHEET = "Simulation"
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -117,7 +117,7 @@ def _write(ws, result: SimulationResult, summary: dict, terms_label: str, png: P
 
 def _digits15(value):
     """A float as Excel keeps it (15 significant digits), so the file reads back the number written: openpyxl
-    writes 16 digits, and the fingerprint (:mod:`workbook.fingerprint`) compares what reads back."""
+    writes 16 digits, and the fingerprint (:mod:`workbook.kit.fingerprint`) compares what reads back."""
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         return float(f"{value:.15g}")
     return value

@@ -1,4 +1,4 @@
-"""Labels computed from inputs: a :class:`~workbook.spec.Label` as a label formula, and as the text it shows.
+"""Labels computed from inputs: a :class:`~workbook.kit.spec.Label` as a label formula, and as the text it shows.
 
 ``Label("Compensation within the {CompensationCap:%} cap")`` becomes
 ``="Compensation within the "&TEXT(CompensationCap,IF(ROUND(CompensationCap,2)=CompensationCap,"0%","0.0#%"))&" cap"``:
@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 
 from model.rounding import round_half_up
-from workbook.spec import Label
+from workbook.kit.spec import Label
 
 # format key -> Excel format argument of TEXT, written with {x} for the input's name
 FORMATS = {

@@ -1,13 +1,13 @@
 """Have real LibreOffice edit and re-save workbooks, as a person would: one process for many files.
 
-The jobs run in the process's persistent engine (:func:`workbook.lo_engine.shared`) when it can serve them: one
+The jobs run in the process's persistent engine (:func:`workbook.engine.lo_engine.shared`) when it can serve them: one
 LibreOffice for a whole session's recalculations and edits. Otherwise (another extension, no engine),
 LibreOffice's Python bridge (``uno``) belongs to the system interpreter, not
 the project's virtualenv, so :func:`edit_and_save` starts ``soffice`` with a
-private profile listening on a named pipe and runs :mod:`workbook.lo_uno_script`
+private profile listening on a named pipe and runs :mod:`workbook.engine.lo_uno_script`
 with that interpreter (``CEO_UNO_PYTHON``, default ``/usr/bin/python3``).
 ``extensions`` (at most one ``.oxt``, the CEO add-in) is installed into the
-private profile first, as the engine installs it (:func:`workbook.lo_engine.profile_with`).
+private profile first, as the engine installs it (:func:`workbook.engine.lo_engine.profile_with`).
 """
 
 from __future__ import annotations
@@ -21,20 +21,20 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.libreoffice import HEADLESS, TIMEOUT_SECONDS, LibreOfficeError, environment, executable
+from workbook.engine.libreoffice import HEADLESS, TIMEOUT_SECONDS, LibreOfficeError, environment, executable
 
 SCRIPT = Path(__file__).with_name("lo_uno_script.py")
 
 
 @dataclass
 class Job:
-    """Open ``source``, apply ``edits`` (see :mod:`workbook.lo_uno_script`), save as .xlsx to ``target``.
+    """Open ``source``, apply ``edits`` (see :mod:`workbook.engine.lo_uno_script`), save as .xlsx to ``target``.
 
     ``recalculate``: recalculate every formula before saving (Data > Calculate >
     Recalculate Hard), so the file holds LibreOffice's own values, not ours.
     A ``target`` ending in ``.pdf`` is exported as PDF (one page per sheet);
     ``charts``: report what every chart draws; ``read``: ``{sheet: [cell, ...]}`` to report what those
-    cells show (see :mod:`workbook.lo_uno_script`).
+    cells show (see :mod:`workbook.engine.lo_uno_script`).
     """
 
     source: Path
@@ -81,7 +81,7 @@ def _as_request(job: Job) -> dict:
 def _persistent_engine(extensions: tuple[Path, ...], profile_from: Path | None):
     """The process's persistent LibreOffice engine that matches the request (with the current add-in, or with
     none), or None when this request needs a LibreOffice of its own (another extension or profile)."""
-    from workbook import lo_engine
+    from workbook.engine import lo_engine
 
     if lo_engine.unavailable_reason() is not None or len(extensions) > 1:
         return None
@@ -98,9 +98,9 @@ def _persistent_engine(extensions: tuple[Path, ...], profile_from: Path | None):
 
 def run(jobs: list[Job], *, extensions: tuple[Path, ...] = (), profile_from: Path | None = None) -> list[dict]:
     """:func:`edit_and_save`, answering each job's report (``{"target", "ok"[, "charts"]}``); ``profile_from``:
-    a profile to start from (a copy), such as :func:`workbook.lo_engine.profile_with`'s.
+    a profile to start from (a copy), such as :func:`workbook.engine.lo_engine.profile_with`'s.
 
-    The jobs run in the process's persistent LibreOffice (:func:`workbook.lo_engine.shared`, with the add-in
+    The jobs run in the process's persistent LibreOffice (:func:`workbook.engine.lo_engine.shared`, with the add-in
     or without as asked) when it can serve; otherwise in a LibreOffice started for them.
     """
     engine = _persistent_engine(tuple(extensions), profile_from)
@@ -113,12 +113,12 @@ def run(jobs: list[Job], *, extensions: tuple[Path, ...] = (), profile_from: Pat
         raise LibreOfficeError("LibreOffice (soffice) with its Python bridge (python3-uno) is not installed")
     with tempfile.TemporaryDirectory(prefix="ceo_lo_uno_") as tmp:
         profile = Path(tmp) / "profile"
-        env = environment(home=tmp)  # LibreOffice's Python first on PATH: see workbook.libreoffice.environment
+        env = environment(home=tmp)  # LibreOffice's Python first on PATH: see workbook.engine.libreoffice.environment
         user_installation = f"-env:UserInstallation={profile.as_uri()}"
         if len(extensions) > 1:
             raise LibreOfficeError("one extension (the CEO add-in) at most")
         if extensions:  # a profile with the add-in installed, as the engine makes it (unopkg refuses root)
-            from workbook import lo_engine
+            from workbook.engine import lo_engine
 
             profile_from = lo_engine.profile_with(Path(extensions[0]))
         if profile_from is not None:

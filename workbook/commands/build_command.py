@@ -8,7 +8,7 @@ python build.py --init-terms deal.toml [--deal prospectus-2001|modern-atm] [--fo
 python build.py --refresh OLD.xlsx [-o NEW.xlsx | --out DIR] [--flavour udf|native] [--force]   (= ceo-model refresh)
 
 --refresh rebuilds OLD with the current template, carrying every input (see
-workbook/refresh.py); exit 0 when everything was carried, 1 when something
+workbook/commands/refresh.py); exit 0 when everything was carried, 1 when something
 could not be mapped (NEW is still written; the report says what and why),
 2 when OLD cannot be read or NEW may not be written.
 
@@ -28,15 +28,15 @@ from openpyxl.utils.datetime import from_excel
 import model
 from model import deals
 from model.errors import CEOModelError
-from workbook import labels
-from workbook.argparsing import Parser
-from workbook.engines import EngineChoiceError, choose, prestart
-from workbook.files import RefusedOverwrite, atomic_target, check_overwrite, replace_together
+from workbook.commands.argparsing import Parser
+from workbook.engine.engines import EngineChoiceError, choose, prestart
+from workbook.engine.lo_engine import AddinNotLoaded
 from workbook.generate import FILE_NAMES, build_flavours, named_values
-from workbook.lo_engine import AddinNotLoaded
-from workbook.placements_file import read_placements
-from workbook.spec import Unit
-from workbook.template import OUTPUTS, Deal, template
+from workbook.kit import labels
+from workbook.kit.files import RefusedOverwrite, atomic_target, check_overwrite, replace_together
+from workbook.kit.spec import Unit
+from workbook.reading.placements_file import read_placements
+from workbook.sheets.template import OUTPUTS, Deal, template
 
 BUILD_EXAMPLES = (
     "ceo-model build                                  # the prospectus, both flavours, into dist/",
@@ -206,18 +206,20 @@ def _build(args: argparse.Namespace) -> int:
         with replace_together(targets) as staged:  # both workbooks are replaced, or neither
             built = build_flavours(staged, sheets, engine=engine)
             if simulation is not None:
-                from workbook.simulation_sheet import add_simulation_sheet
+                from workbook.sheets.simulation_sheet import add_simulation_sheet
 
                 for b in built:
                     add_simulation_sheet(b.path, b.values, simulation, source)
             if planned is not None:
-                from workbook.plan_sheet import add_plan_sheet
+                from workbook.sheets.plan_sheet import add_plan_sheet
 
                 for b in built:
                     add_plan_sheet(b.path, b.values, planned, source)
         for b in built:
             b.path = targets[b.flavour]
-    except AddinNotLoaded as exc:  # not the user's input: the engine failed them (see workbook.libreoffice.environment)
+    except (
+        AddinNotLoaded
+    ) as exc:  # not the user's input: the engine failed them (see workbook.engine.libreoffice.environment)
         print(f"{args.prog}: {exc}; nothing written", file=sys.stderr)
         return 1
     except (CEOModelError, RefusedOverwrite, OSError, ValueError, EngineChoiceError) as exc:
@@ -256,8 +258,8 @@ def summary(built) -> str:
 
 def failing_checks(built) -> list[str]:
     """``'label' (Checks!B12)`` of every check of ``built`` that is not 0 (judged and failing)."""
-    from workbook.layout import CHECK
-    from workbook.template import NOT_JUDGED
+    from workbook.kit.layout import CHECK
+    from workbook.sheets.template import NOT_JUDGED
 
     out = []
     for sheet, cells in built.layout.cells.items():
@@ -366,7 +368,7 @@ def _simulation(terms, paths: int):
 
 
 def _plan(terms):
-    from workbook.plan_sheet import illustrative_plan
+    from workbook.sheets.plan_sheet import illustrative_plan
 
     try:
         return illustrative_plan(terms)
@@ -377,8 +379,8 @@ def _plan(terms):
 
 def _refresh(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from model import terms_file
-    from workbook.refresh import default_target, refresh, report
-    from workbook.safety import UnreadableWorkbook
+    from workbook.commands.refresh import default_target, refresh, report
+    from workbook.reading.safety import UnreadableWorkbook
 
     if args.out is not None and args.output is not None:
         parser.error("give -o NEW (a file) or --out DIR (a folder), not both")
@@ -465,7 +467,7 @@ def _addin(out: Path) -> None:
 
 
 def _picture(built) -> None:
-    from workbook import libreoffice, lo_engine
+    from workbook.engine import libreoffice, lo_engine
 
     if not libreoffice.available():
         print("\nNo picture: LibreOffice is not installed (apt-get install libreoffice-calc-nogui poppler-utils).")

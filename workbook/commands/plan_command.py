@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import CEOModelError
-from workbook.argparsing import Parser
+from workbook.commands.argparsing import Parser
 
 PROG = "ceo-model plan"
 FLAGS = {

@@ -1,6 +1,6 @@
 """Drive one headless LibreOffice over UNO (run by LibreOffice's own Python; a helper, not part of the package API).
 
-Started by :class:`workbook.lo_engine.Engine` as
+Started by :class:`workbook.engine.lo_engine.Engine` as
 ``python3 lo_driver.py SOFFICE PROFILE_DIR [OXT | --warm FILE]``. It starts ``soffice`` with
 that private profile and a private pipe. Given ``OXT`` it installs that add-in
 into the profile through the extension manager (``unopkg`` itself refuses to
@@ -10,7 +10,7 @@ the next start. Without, it answers one JSON request per stdin line (with
 Python imports its packages before the first real request)::
 
     {"load": "/in.xlsx", "save": "/out.xlsx"}  ->  {"ok": true, "seconds": 0.8}
-    {"job": {"source": ..., "edits": [...], ...}}  ->  the job's answer (see workbook.lo_uno_script.run_job)
+    {"job": {"source": ..., "edits": [...], ...}}  ->  the job's answer (see workbook.engine.lo_uno_script.run_job)
     {"quit": true}
 
 Each file is loaded hidden, read-only, with macros never executed and links
@@ -126,7 +126,7 @@ def serve(soffice, profile, oxt=None, warm=None):
     env = {**os.environ, "HOME": profile}
     process = subprocess.Popen(
         [
-            soffice,  # the flags of workbook.libreoffice.HEADLESS: this script runs without the project
+            soffice,  # the flags of workbook.engine.libreoffice.HEADLESS: this script runs without the project
             "--headless",
             "--invisible",
             "--norestore",

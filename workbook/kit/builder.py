@@ -1,4 +1,4 @@
-"""Write a :class:`~workbook.layout.Layout` as an .xlsx with openpyxl."""
+"""Write a :class:`~workbook.kit.layout.Layout` as an .xlsx with openpyxl."""
 
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from workbook import fingerprint
-from workbook import layout as L
-from workbook.files import MARKER
-from workbook.spec import Kind, Unit
+from workbook.kit import fingerprint
+from workbook.kit import layout as L
+from workbook.kit.files import MARKER
+from workbook.kit.spec import Kind, Unit
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -126,7 +126,7 @@ def write_workbook(lay: L.Layout, path) -> None:
     wb.properties.creator = "CEO Model"
     wb.properties.keywords = MARKER
     wb.properties.title = "CEO Model"
-    fingerprint.stamp(wb)  # what was typed, so a rebuild can tell a person's edits (workbook/fingerprint.py)
+    fingerprint.stamp(wb)  # what was typed, so a rebuild can tell a person's edits (workbook/kit/fingerprint.py)
     wb.save(path)
 
 

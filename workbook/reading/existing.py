@@ -25,11 +25,11 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 
 import model
 from model.errors import CEOModelError
-from workbook.deal_inputs import terms_from_inputs
-from workbook.layout import SOURCE_COLUMN, Layout, block_head_rows, build_layout
-from workbook.safety import PackageInfo, check_package
-from workbook.spec import Input, InputBlock, Sheet
-from workbook.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, Deal, template
+from workbook.kit.layout import SOURCE_COLUMN, Layout, block_head_rows, build_layout
+from workbook.kit.spec import Input, InputBlock, Sheet
+from workbook.reading.deal_inputs import terms_from_inputs
+from workbook.reading.safety import PackageInfo, check_package
+from workbook.sheets.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, Deal, template
 
 PLACEMENT_HEADERS = ("Trade date", "Shares", "Price")
 MAX_BLOCK_ROWS = 1_000
@@ -47,7 +47,7 @@ class Opened:
 
 
 def open_workbook(path: Path) -> Opened:
-    """Check the package (see :mod:`workbook.safety`), then load it with openpyxl (defusedxml parsing)."""
+    """Check the package (see :mod:`workbook.reading.safety`), then load it with openpyxl (defusedxml parsing)."""
     from openpyxl import load_workbook
 
     path = Path(path)
@@ -113,7 +113,7 @@ def read_inputs(opened: Opened, terms=model.PROSPECTUS, *, as_built: bool = True
 
     ``terms`` only locates the inputs (every deal has the same input names);
     the sheets returned are the template for the terms read back from the file
-    (:func:`workbook.deal_inputs.terms_from_inputs`), so validation ranges,
+    (:func:`workbook.reading.deal_inputs.terms_from_inputs`), so validation ranges,
     block sizes and scenario axes follow the file's deal, not the default one.
     ``as_built``: the ledger as long as the file's (to compare with it), else
     as long as a new build makes it for the file's table (to refresh it)."""
@@ -378,7 +378,7 @@ DETECT_CELLS_PER_LINE = 3
 
 def detect_flavour(book, layouts: dict[str, Layout]) -> str:
     """The flavour whose formulas the workbook matches best; the Cover's text breaks a tie."""
-    from workbook.formula_text import normalised
+    from workbook.kit.formula_text import normalised
 
     scores = {}
     for flavour, lay in layouts.items():

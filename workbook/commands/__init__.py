@@ -1,0 +1,1 @@
+"""The command line's commands: build, init-terms, refresh and plan."""
