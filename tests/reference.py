@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 
+from udfs import excel
+
 CENT = Decimal("0.01")
 
 # SPEC §2: 4.00% of $0–10M; 3.50% of $10M–20M; 3.00% of $20M–25M.
@@ -23,9 +25,7 @@ PROSPECTUS_TIERS: tuple[tuple[Decimal, Decimal, Decimal], ...] = (
     (Decimal(20_000_000), Decimal(25_000_000), Decimal("0.03")),
 )
 
-# Excel's 1900 date system: serial 1 is 1900-01-01 with a phantom 1900-02-29,
-# so from March 1900 on serial n is n days after 1899-12-30.
-EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
+EXCEL_DAY_ZERO = excel.EPOCH  # checked against openpyxl's own conversion in test_excel_facts
 
 
 def D(x: object) -> Decimal:

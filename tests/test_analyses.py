@@ -25,10 +25,11 @@ from model.analyses import (
 )
 from model.deals.prospectus_2001 import PLACEMENTS
 from model.errors import CEOModelError
+from udfs import excel
 
 FLAVOURS = ("udf", "native")
 T = model.PROSPECTUS
-SERIAL = dt.date(1899, 12, 30)
+SERIAL = excel.EPOCH
 
 
 def serial(day: dt.date) -> float:

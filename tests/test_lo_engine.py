@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 
 import udfs
 from model.rounding import round_down, round_half_up, round_up
-from udfs import calc_addin
+from udfs import calc_addin, excel
 from workbook.__main__ import main as workbook_main
 from workbook.engine import engines, lo_engine
 from workbook.engine.recalc import ExcelErrorValue
@@ -29,7 +29,7 @@ from workbook.engine.recalc import compute as formulas_compute
 from workbook.generate import build
 
 pytestmark = pytest.mark.libreoffice
-EPOCH = dt.date(1899, 12, 30)
+EPOCH = excel.EPOCH
 OOR = "{http://openoffice.org/2001/registry}"
 
 

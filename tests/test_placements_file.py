@@ -17,6 +17,7 @@ import pytest
 from openpyxl import Workbook
 
 import build as build_cli
+from udfs import excel
 from workbook.reading.placements_file import MAX_FILE_BYTES, MAX_PLACEMENTS, PlacementsFileError, read_placements
 
 D1, D2 = dt.date(2001, 11, 5), dt.date(2001, 11, 26)
@@ -531,7 +532,7 @@ def _written_date(day: dt.date, form: str) -> str:
     if form == "compact":
         return f"{day.year:04d}{day.month:02d}{day.day:02d}"
     if form == "serial":
-        return str((day - dt.date(1899, 12, 30)).days)  # Excel's 1900 system from 1900-03-01 on
+        return str(excel.serial(day))
     return f"{day.day:02d}/{day.month:02d}/{day.year}"  # dd/mm/yyyy, written with --date-format
 
 

@@ -33,13 +33,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 import model
+from udfs import excel
 from workbook.engine import lo_edit
 from workbook.sheets.template import LEDGER_SPARE_ROWS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW
 from workbook.validate import validate
 
 FIRST = PLACEMENTS_FIRST_ROW
 LAST = FIRST + PLACEMENT_ROWS - 1
-EPOCH = dt.date(1899, 12, 30)
+EPOCH = excel.EPOCH
 NEW_TOP = (dt.date(2001, 11, 2), 100_000, 4.00)
 NEW_MIDDLE = (dt.date(2001, 12, 20), 250_000, 4.05)
 NEW_APPENDED = (dt.date(2002, 4, 8), 300_000, 4.70)

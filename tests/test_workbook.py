@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 import model
 from model.deals.prospectus_2001 import PLACEMENTS as ILLUSTRATIVE_PLACEMENTS
+from udfs import excel
 from workbook.engine import engines
 from workbook.engine.recalc import write_cached_values
 from workbook.generate import build, named_values
@@ -156,7 +157,7 @@ def test_ledger_rows_match_model_ledger(built, cached):
             assert close(column["LedgerCommission"][i], row["Commission"])
             assert close(column["LedgerWarrantShares"][i], row["Warrant shares"])
             assert close(column["LedgerStrikes"][i], row["Warrant strike"])
-            settle = (row["Settlement date"] - dt.date(1899, 12, 30)).days
+            settle = excel.serial(row["Settlement date"])
             assert close(column["LedgerSettlement"][i], settle)
         # the 3.85 placement: 130% is 5.005, Excel's ROUND gives 5.01
         assert column["LedgerStrikes"][2] == 5.01
@@ -257,7 +258,7 @@ def test_warrant_dates_and_price_range_follow_the_terms(built):
     for flavour in ("udf", "native"):
         values = cached_values(built[flavour].path)
         names = built[flavour].layout.names
-        serial = lambda day: float((day - dt.date(1899, 12, 30)).days)  # noqa: E731
+        serial = lambda day: float(excel.serial(day))  # noqa: E731
         assert named(values, names, "FirstTradeDate") == serial(dt.date(2001, 11, 5))
         assert named(values, names, "WarrantsCashlessFrom") == serial(dt.date(2002, 11, 5))
         assert named(values, names, "WarrantsTransferableFrom") == serial(dt.date(2002, 11, 5))

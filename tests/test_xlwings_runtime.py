@@ -28,6 +28,7 @@ import pytest
 from conftest import require
 
 import udfs
+from udfs import excel
 
 pytestmark = pytest.mark.xlwings_runtime
 
@@ -41,7 +42,7 @@ BOOK = "[CEO_Model.xlsx]Calculations!"
 
 def serial(day: dt.date) -> int:
     """Excel serial number of a date, as the runtime passes a date cell."""
-    return (day - dt.date(1899, 12, 30)).days
+    return excel.serial(day)
 
 
 NOV = {d: serial(dt.date(2001, 11, d)) for d in range(1, 31)}  # 2 Nov 2001 is a Friday

@@ -35,7 +35,6 @@ import unohelper
 IMPLEMENTATION = "org.ceomodel.CeoModelAddIn"
 INTERFACE = "org.ceomodel.XCeoModel"
 SERVICES = ("com.sun.star.sheet.AddIn",)
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 log = logging.getLogger("ceo_model.udfs")
 if os.environ.get("CEO_ADDIN_LOG"):  # where the messages of #NUM!/#VALUE! results go, for debugging
@@ -81,7 +80,9 @@ def _cell(value):
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH).days)
+        from udfs import excel  # importable once the component has set up its paths
+
+        return float(excel.serial(value))
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int):

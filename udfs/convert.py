@@ -12,13 +12,9 @@ from model.deals.prospectus_2001 import SCHEDULE as DEFAULT_SCHEDULE
 from model.errors import CEOModelError, ErrorKind
 from model.ledger import INPUT_COLUMNS
 from model.terms import Schedule
+from udfs.excel import EPOCH, FIRST_SERIAL, LAST_DATE_WORDS, LAST_SERIAL
 
-# Excel's day 0 in the 1900 date system (serial 61 is 1 March 1900; Excel's
-# phantom 29 February 1900 makes earlier serials ambiguous, so they are refused).
-EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
-FIRST_SERIAL = 61
-LAST_SERIAL = 2_958_465  # 31 December 9999, Excel's last date
-LAST_DATE_WORDS = "Excel's last date (31 December 9999)"
+EXCEL_EPOCH = np.datetime64(EPOCH, "D")
 
 
 def schedule(value: object, name: str = "schedule") -> Schedule:

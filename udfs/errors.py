@@ -51,6 +51,7 @@ from enum import Enum
 import numpy as np
 
 from model.errors import CEOModelError, ErrorKind
+from udfs import excel
 
 log = logging.getLogger("ceo_model.udfs")
 
@@ -66,9 +67,7 @@ class Runtime(Enum):
     """Classic xlwings on Windows (``xlwings.udfs.call_udf``, VBA + COM)."""
 
 
-# Excel's CVErr codes (XlCVError; the same numbers as xlwings.constants.CVError).
-XL_ERROR_CODES = {"#NULL!": 2000, "#DIV/0!": 2007, "#VALUE!": 2015, "#REF!": 2023, "#NAME?": 2029, "#NUM!": 2036}
-XL_ERROR_CODES["#N/A"] = 2042
+XL_ERROR_CODES = excel.ERROR_CODES
 
 
 def com_scode(error: str) -> int:

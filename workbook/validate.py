@@ -29,6 +29,8 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from udfs import excel
+from udfs.excel import EPOCH as EXCEL_EPOCH
 from workbook.kit import formula_text as ft
 from workbook.kit.layout import CHECK, INPUT, LINK, Layout, build_layout
 from workbook.kit.rows import RowMap, align
@@ -79,26 +81,7 @@ RULES: dict[str, tuple[str, str]] = {
 
 ALLOWED_CONSTANTS = frozenset({"0", "1", "2"})
 VOLATILE = frozenset({"OFFSET", "INDIRECT"})
-ERROR_VALUES = frozenset(
-    {
-        "#NULL!",
-        "#DIV/0!",
-        "#VALUE!",
-        "#REF!",
-        "#NAME?",
-        "#NUM!",
-        "#N/A",
-        "#SPILL!",
-        "#CALC!",
-        "#GETTING_DATA",
-        "#FIELD!",
-        "#BLOCKED!",
-        "#CONNECT!",
-        "#BUSY!",
-        "#UNKNOWN!",
-    }
-)
-EXCEL_EPOCH = dt.date(1899, 12, 30)
+ERROR_VALUES = excel.ERROR_VALUES
 
 
 @dataclass(frozen=True)
@@ -815,7 +798,7 @@ class _Validator:
             if isinstance(value, dt.date):
                 number, shown = value, value.isoformat()
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                number = EXCEL_EPOCH + dt.timedelta(days=int(value)) if 0 < value < 2_958_466 else None
+                number = EXCEL_EPOCH + dt.timedelta(days=int(value)) if 0 < value <= excel.LAST_SERIAL else None
                 shown = _shown(value)
                 if number is None:
                     self.add("N002", where, ref, f"{label} is {shown}, not a date from 1900 to 9999")

@@ -32,6 +32,7 @@ import numpy as np
 
 import udfs
 from model.rounding import round_down, round_half_up, round_up
+from udfs import excel
 
 Value = float | int | bool | str | None
 
@@ -75,7 +76,7 @@ def _excel_workday(table: dict) -> None:
     from formulas.functions import date as xl_date
     from formulas.functions import wrap_ufunc
 
-    epoch = dt.date(1899, 12, 30)
+    epoch = excel.EPOCH
 
     def workday(start_date, days, weekend=1, holidays=()):
         xl_date.raise_errors(start_date)

@@ -28,6 +28,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from udfs import excel
 from workbook.kit import fingerprint
 from workbook.kit import layout as L
 from workbook.kit.files import MARKER
@@ -181,7 +182,7 @@ def _page_setup(ws, page: L.PageSetup | None, widths: dict[str, float], extents)
 
 def _bound(value) -> str:
     if isinstance(value, dt.date):
-        return str((value - dt.date(1899, 12, 30)).days)
+        return str(excel.serial(value))
     return repr(float(value)) if not float(value).is_integer() else str(int(value))
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils import column_index_from_string
 
-MAX_ROW, MAX_COL = 1_048_576, 16_384
+from udfs import excel
+
+MAX_ROW, MAX_COL = excel.MAX_ROWS, excel.MAX_COLUMNS
 PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLUDF.", "_XLWS.")
 _SHEET = re.compile(r"^(?P<sheet>'(?:[^']|'')+'|[^'!]+)!(?P<rest>.+)$")
 _CELLS = re.compile(r"^(\$?)([A-Z]{1,3})(\$?)(\d+)(?::(\$?)([A-Z]{1,3})(\$?)(\d+))?$")

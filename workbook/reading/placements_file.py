@@ -65,6 +65,7 @@ import model
 from model.errors import CEOModelError
 from model.ledger import INPUT_COLUMNS
 from model.terms import DealTerms
+from udfs import excel
 
 # A desk modelling a shelf's whole life (issue 19). Measured with `python bench.py build_growth` (README, "--placements"):
 # a 10,000-placement build of both flavours, values cached, takes well under a minute, and its ~232,000 formula
@@ -74,7 +75,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # 10,000 placements take ~220 kB as CSV (UTF-1
 HEADER_SEARCH_ROWS = 10
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-FIRST_SERIAL, LAST_SERIAL = 61, 2_958_465  # 1900-03-01 (after Excel's phantom 1900-02-29) … 9999-12-31
+FIRST_SERIAL, LAST_SERIAL = excel.FIRST_SERIAL, excel.LAST_SERIAL
 
 
 class PlacementsFileError(ValueError):
@@ -312,7 +313,7 @@ def _xlsx_value(value, epoch):
         return value
     if isinstance(value, bool):
         return str(value).upper()  # refused as a number and as a date, like the text TRUE
-    if isinstance(value, int | float) and epoch != dt.datetime(1899, 12, 30) and value:
+    if isinstance(value, int | float) and epoch.date() != excel.EPOCH and value:
         return _Serial1904(value)
     return value
 
