@@ -76,7 +76,7 @@ DEFAULT_CHUNK_PATHS = 16 * STREAM_PATHS
 TRACE_PATHS = 2000
 """Paths whose daily price, shares and cumulative gross are kept (for fan charts and checks)."""
 UDF_MAX_PATHS = 10_000
-# The README's cluster run: 100M paths keep 10.8 GB of per-path results on the client; more is refused outright
+# docs/simulation.md's cluster run: 100M paths keep 10.8 GB of per-path results on the client; more is refused
 # (run several seeds and combine their summaries), and the command line also refuses what this machine cannot hold.
 MAX_PATHS = 100_000_000
 

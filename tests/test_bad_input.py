@@ -10,7 +10,7 @@ range, the (row, column) of the first offending cell.
   (a ``ValueError``) with that ``kind``, ``argument`` and position;
 * UDF level (plain Python) — ``#NUM!`` comes back as the error value (in the
   bad cell only, for a range the function maps cell by cell), ``#VALUE!`` is
-  raised (udfs/errors.py; what each Excel runtime shows: README "Errors").
+  raised (udfs/errors.py; what each Excel runtime shows: docs/functions-and-runtimes.md, "Errors").
 """
 
 from __future__ import annotations

@@ -399,7 +399,7 @@ def test_iferror_over_ceo_errors_in_headless_recalc(tmp_path, engine):
     assert run.returncode == 0, run.stderr
     got = {ref: load_workbook(target, data_only=True)["Calc"][ref].value for ref in FORMULAS}
     # ERROR.TYPE numbers are Excel's: 3 = #VALUE!, 6 = #NUM!. LibreOffice shows an add-in's type error as its
-    # Err:502 ("invalid argument", saved as #VALUE!), which its ERROR.TYPE does not number: #N/A (README, Errors).
+    # Err:502 ("invalid argument", saved as #VALUE!); its ERROR.TYPE gives #N/A (docs/functions-and-runtimes.md).
     assert got == {
         "B1": "#NUM!",
         "C1": "caught",

@@ -175,7 +175,7 @@ def test_spoiled_inputs_are_counted_alike(built, tmp_path):
 def test_the_one_engine_difference_gnumeric_rounds_some_binary_half_cents_down(tmp_path):
     # Excel's ROUND (and our engine's) is decimal half-up: 9.95 × 1.3 = 12.935 → 12.94. Gnumeric rounds the binary
     # product (12.93499999…) when the factors come from cells — one cent less; a literal 9.95*1.3 it rounds as Excel.
-    # The README lists this difference; the cell-by-cell tests above show our deals' figures do not hit it.
+    # docs/engines.md lists this difference; the cell-by-cell tests above show our deals' figures do not hit it.
     cases = [("9.95", "1.3"), ("8.95", "1.3"), ("76.35", "1.3"), ("200.65", "1.3"), ("70.7", "1.15"), ("2.5", "0.035")]
     wb = Workbook()
     ws = wb.active

@@ -1,7 +1,7 @@
 """LibreOffice with the CEO_* Calc add-in as the headless engine (issue 10).
 
 LibreOffice is an engine we did not write; expected figures come from the
-spec's worked examples (the README's function table), from dates counted by
+spec's worked examples (the table of docs/functions-and-runtimes.md), from dates counted by
 hand, or from an independent loop in this file. One LibreOffice process is
 shared by every test here (``lo_engine.shared``).
 """
@@ -111,7 +111,7 @@ def test_excel_formulas_compute_and_are_saved_back_unchanged(engine, tmp_path):
     )
     engine.recalculate_to(source, saved)
     values = lo_engine.formula_values(saved)
-    expected = {  # README/spec examples, and a Saturday trade counted by hand: Mon, Tue, Wed 7 Nov 2001
+    expected = {  # examples of docs/functions-and-runtimes.md and the spec, a Saturday trade: Mon, Tue, Wed 7 Nov 2001
         "A1": 900_000.0,
         "A2": 900_000.0,
         "A3": ExcelErrorValue("#NUM!"),
@@ -220,7 +220,7 @@ def test_rounding_and_workday_across_engines(engine, tmp_path):
     ``formulas`` must give our (Excel's) rounding everywhere. LibreOffice must
     too below 1e11; above, its ROUND/ROUNDUP depart (measured with 25.2:
     ``ROUNDUP(800e9/3,0)`` = 266,666,666,666 where Excel gives 266,666,666,667),
-    and the departures are listed in the README. WORKDAY and NETWORKDAYS are
+    and the departures are listed in docs/engines.md. WORKDAY and NETWORKDAYS are
     checked against a day-by-day count in LibreOffice and ``formulas``.
     """
     rng = np.random.default_rng(20011101)

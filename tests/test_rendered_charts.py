@@ -86,7 +86,7 @@ def test_every_chart_series_varies_unless_it_is_a_lump_sum(rendered):
 
 
 def test_without_the_add_in_the_udf_flavours_array_charts_are_empty(built, tmp_path):
-    # What a user opening the udf file in LibreOffice without the add-in sees (README and the Cover say so).
+    # What a user opening the udf file in LibreOffice without the add-in sees (docs/workbook-tour.md, the Cover).
     from workbook.engine import libreoffice
 
     charts = libreoffice.render_sheets(built["udf"].path, {"Outputs": tmp_path / "outputs.png"})

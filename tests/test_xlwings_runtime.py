@@ -106,7 +106,7 @@ CALLS: dict[str, tuple] = {
     "settlement_friday": ("ceo_settlement_date", [[[NOV[2]]], None], "1.4"),
     "settlement_saturday": ("ceo_settlement_date", [[[NOV[3]]], None], "1.4"),
     "settlement_holiday": ("ceo_settlement_date", [[[NOV[20]]], [[NOV[22]], [None]]], "1.4"),
-    # The other functions, one Excel-shaped call each (the README's examples)
+    # The other functions, one Excel-shaped call each (the examples of docs/functions-and-runtimes.md)
     "fee_increment": ("ceo_fee_increment", [[[9_000_000]], [[2_000_000]], None], "1.4"),
     "marginal_rate": ("ceo_marginal_rate", [[[10_000_000]], None], "1.4"),
     "effective_rate": ("ceo_effective_rate", [[[25_000_000]], None], "1.4"),

@@ -67,7 +67,7 @@ from model.ledger import INPUT_COLUMNS
 from model.terms import DealTerms
 from udfs import excel
 
-# A desk modelling a shelf's whole life (issue 19). Measured with `python bench.py build_growth` (README, "--placements"):
+# A desk modelling a shelf's whole life (issue 19). Measured with `python bench.py build_growth` (docs/terms.md):
 # a 10,000-placement build of both flavours, values cached, takes well under a minute, and its ~232,000 formula
 # cells stay below workbook.reading.safety.MAX_FORMULAS, so the built file can be validated and refreshed (tests/test_large.py).
 MAX_PLACEMENTS = 10_000
