@@ -1,4 +1,5 @@
-"""Programme simulation (model/simulate.py): exactness against the ledger, reproducibility, summaries, CLI.
+"""Programme simulation (model/simulate/, ceo-model simulate): exactness against the ledger, reproducibility,
+summaries, CLI.
 
 Expected figures come from the prospectus (price $4.04, ADV 100,000, the 4% / 3.5% / 3% schedule to $25M,
 10% warrant cover at 130%), from integer-cent arithmetic written here, or from the model's own ledger
@@ -24,8 +25,9 @@ from conftest import require
 
 import model
 from model.errors import CEOModelError
-from model.simulate import PriceHistory, Simulation, main, simulate, summarise
+from model.simulate import PriceHistory, Simulation, simulate, summarise
 from model.terms_file import load_terms
+from workbook.commands.simulate_command import main
 
 STILL = model.PROSPECTUS.replace(volatility=0.0)  # zero volatility; drift defaults to 0
 CAPACITY_20PCT = 4_372_554  # NASDAQ_20PCT_CAPACITY(21,862,772): largest whole number below 20% [S-8]
@@ -367,12 +369,12 @@ def test_bad_files_name_the_argument_and_the_place(tmp_path, capsys):
 
 def test_command_line_process_exit_code():
     done = subprocess.run(
-        [sys.executable, "-m", "model.simulate", "--paths", "-3"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "workbook.cli", "simulate", "--paths", "-3"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "--paths" in done.stderr
     ok = subprocess.run(
-        [sys.executable, "-m", "model.simulate", "--paths", "50", "--days", "10", "--json"],
+        [sys.executable, "-m", "workbook.cli", "simulate", "--paths", "50", "--days", "10", "--json"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -20,10 +20,11 @@ from openpyxl import load_workbook
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from model.simulate import SimulationResult, fan_chart, summary_table
+from model.simulate import SimulationResult, summary_table
 from workbook.engine.recalc import write_cached_values
 from workbook.kit import fingerprint
 from workbook.kit.files import atomic_target
+from workbook.sheets.simulation_chart import fan_chart
 
 SHEET = "Simulation"
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
