@@ -16,6 +16,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -365,6 +366,21 @@ def test_bad_files_name_the_argument_and_the_place(tmp_path, capsys):
         assert main([*argv, "--paths", "10", "--days", "5"]) == 2, argv
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and named in err and words in err and "Traceback" not in err, err
+
+
+def test_the_pure_package_has_no_command_line_and_no_plotting():
+    """model/simulate/ is pure (ARCHITECTURE.md): the command line and the fan chart live in workbook/."""
+    folder = Path(model.__file__).parent / "simulate"
+    sources = {f.name: f.read_text(encoding="utf-8") for f in folder.glob("*.py")}
+    assert {"paths.py", "history.py", "run.py", "report.py"} <= set(sources)
+    for name, text in sources.items():
+        for word in ("argparse", "matplotlib", "sys.argv", "def main(", "__main__", "import workbook", "from workbook"):
+            assert word not in text, (name, word)
+    code = (
+        "import sys, model.simulate; print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'workbook'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_command_line_process_exit_code():
