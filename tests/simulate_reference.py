@@ -1,4 +1,5 @@
-"""Today's simulation, frozen: ``run_chunk`` exactly as model/simulate.py had it before price impact (commit ed89796).
+"""Today's simulation, frozen: ``run_chunk`` exactly as model/simulate.py (now model/simulate/paths.py) had it
+before price impact (commit ed89796).
 
 tests/test_simulate_impact.py runs it beside the current ``run_chunk`` with ``impact="none"`` and requires the
 same results bit for bit. Do not edit the function below: it is the reference the current code must equal.

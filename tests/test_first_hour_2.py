@@ -344,7 +344,7 @@ def test_validate_into_a_closed_pipe_in_process(built, monkeypatch):
 
 
 def test_simulate_plot_into_a_folder_that_cannot_be_written(tmp_path, capsys, monkeypatch):
-    import model.simulate as simulate
+    import workbook.commands.simulate_command as simulate
 
     monkeypatch.setattr(simulate.os, "access", lambda *a, **k: False)  # as a read-only folder (root ignores modes)
     line = refused(capsys, "simulate", "--paths", "10", "--days", "5", "--plot", str(tmp_path))
@@ -486,7 +486,8 @@ def test_the_fan_chart_legend_is_off_the_band(tmp_path, monkeypatch):
     import matplotlib.figure
 
     import model
-    from model.simulate import Simulation, fan_chart, simulate
+    from model.simulate import Simulation, simulate
+    from workbook.sheets.simulation_chart import fan_chart
 
     figures = []
     real = matplotlib.figure.Figure.savefig

@@ -1,4 +1,5 @@
-"""Programme simulation (model/simulate.py): exactness against the ledger, reproducibility, summaries, CLI.
+"""Programme simulation (model/simulate/, ceo-model simulate): exactness against the ledger, reproducibility,
+summaries, CLI.
 
 Expected figures come from the prospectus (price $4.04, ADV 100,000, the 4% / 3.5% / 3% schedule to $25M,
 10% warrant cover at 130%), from integer-cent arithmetic written here, or from the model's own ledger
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,8 +26,9 @@ from conftest import require
 
 import model
 from model.errors import CEOModelError
-from model.simulate import PriceHistory, Simulation, main, simulate, summarise
+from model.simulate import PriceHistory, Simulation, simulate, summarise
 from model.terms_file import load_terms
+from workbook.commands.simulate_command import main
 
 STILL = model.PROSPECTUS.replace(volatility=0.0)  # zero volatility; drift defaults to 0
 CAPACITY_20PCT = 4_372_554  # NASDAQ_20PCT_CAPACITY(21,862,772): largest whole number below 20% [S-8]
@@ -365,14 +368,29 @@ def test_bad_files_name_the_argument_and_the_place(tmp_path, capsys):
         assert err.count("\n") == 1 and named in err and words in err and "Traceback" not in err, err
 
 
+def test_the_pure_package_has_no_command_line_and_no_plotting():
+    """model/simulate/ is pure (ARCHITECTURE.md): the command line and the fan chart live in workbook/."""
+    folder = Path(model.__file__).parent / "simulate"
+    sources = {f.name: f.read_text(encoding="utf-8") for f in folder.glob("*.py")}
+    assert {"paths.py", "history.py", "run.py", "report.py"} <= set(sources)
+    for name, text in sources.items():
+        for word in ("argparse", "matplotlib", "sys.argv", "def main(", "__main__", "import workbook", "from workbook"):
+            assert word not in text, (name, word)
+    code = (
+        "import sys, model.simulate; print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'workbook'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_command_line_process_exit_code():
     done = subprocess.run(
-        [sys.executable, "-m", "model.simulate", "--paths", "-3"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "workbook.cli", "simulate", "--paths", "-3"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "--paths" in done.stderr
     ok = subprocess.run(
-        [sys.executable, "-m", "model.simulate", "--paths", "50", "--days", "10", "--json"],
+        [sys.executable, "-m", "workbook.cli", "simulate", "--paths", "50", "--days", "10", "--json"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -20,7 +20,8 @@ from simulate_reference import run_chunk as reference_run_chunk
 
 import model
 from model import PROSPECTUS, CEOModelError
-from model.simulate import PriceHistory, Simulation, main, run_chunk, simulate
+from model.simulate import PriceHistory, Simulation, run_chunk, simulate
+from workbook.commands.simulate_command import main
 
 VARIANTS = {
     "gbm-fixed-volume": dict(paths=1500, days=120, seed=7),

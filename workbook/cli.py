@@ -58,7 +58,7 @@ def _run(command: str, rest: list[str], prog: str) -> int:
             return build_command.refresh_main(rest, prog=prog)
         return build_command.init_terms_main(rest, prog=prog)
     if command == "simulate":
-        from model.simulate import main as simulate
+        from workbook.commands.simulate_command import main as simulate
 
         return simulate(rest, prog=prog)
     if command == "plan":

@@ -20,10 +20,11 @@ from openpyxl import load_workbook
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from model.simulate import SimulationResult, fan_chart, summary_table
+from model.simulate import SimulationResult, summary_table
 from workbook.engine.recalc import write_cached_values
 from workbook.kit import fingerprint
 from workbook.kit.files import atomic_target
+from workbook.sheets.simulation_chart import fan_chart
 
 SHEET = "Simulation"
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -68,7 +69,7 @@ def _write(ws, result: SimulationResult, summary: dict, terms_label: str, png: P
     ws["A1"] = "Programme simulation (Monte Carlo)"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (
-        "Values from python -m model.simulate at build time (not live formulas): each path sells "
+        "Values from ceo-model simulate at build time (not live formulas): each path sells "
         "min(ADV fraction × volume, what remains of the maximum) whole shares a day, with the model's fee, "
         "warrant, cap, dilution and cash maths."
     )
