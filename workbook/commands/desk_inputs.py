@@ -27,7 +27,6 @@ def add_inputs(parser: argparse.ArgumentParser, *, placements_required: bool) ->
         "--placements",
         type=Path,
         metavar="P",
-        required=placements_required,
         help=".csv or .xlsx: Trade date, Shares, Price and Agent (required with several agents)"
         + ("" if placements_required else "; default: nothing sold yet"),
     )
@@ -41,6 +40,13 @@ def add_inputs(parser: argparse.ArgumentParser, *, placements_required: bool) ->
         help="accept placements on a weekend, an exchange holiday or before the document date",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def require(parser: argparse.ArgumentParser, args: argparse.Namespace, *names: str) -> None:
+    """Required options checked after parsing, so that an unknown option is the one refusal named first."""
+    for name in names:
+        if getattr(args, name.lstrip("-").replace("-", "_")) in (None, False):
+            parser.error(f"{name if name.startswith('-') else name.upper()} is required")
 
 
 def load_inputs(args: argparse.Namespace):

@@ -14,7 +14,7 @@ from pathlib import Path
 from model.errors import CEOModelError
 from model.reconcile import reconcile
 from workbook.commands.argparsing import Parser
-from workbook.commands.desk_inputs import add_inputs, load_inputs
+from workbook.commands.desk_inputs import add_inputs, load_inputs, require
 from workbook.reading.confirmations_file import read_confirmations
 from workbook.reading.placement_values import PlacementsFileError
 
@@ -27,8 +27,9 @@ EXAMPLES = (
 def main(argv: list[str] | None = None, prog: str = "ceo-model reconcile") -> int:
     parser = Parser(prog=prog, description="Match the agents' confirmations to the ledger.", examples=EXAMPLES)
     add_inputs(parser, placements_required=True)
-    parser.add_argument("confirms", type=Path, metavar="CONFIRMS", help="the confirmations, .csv or .xlsx")
+    parser.add_argument("confirms", type=Path, nargs="?", metavar="CONFIRMS", help="the confirmations, .csv or .xlsx")
     args = parser.parse_args(argv)
+    require(parser, args, "confirms", "--placements")
     try:
         terms, ledger = load_inputs(args)
         confirmations = read_confirmations(args.confirms)

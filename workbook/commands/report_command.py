@@ -13,7 +13,7 @@ import sys
 from model.errors import CEOModelError
 from model.quarterly import fiscal_year_end, quarterly
 from workbook.commands.argparsing import Parser
-from workbook.commands.desk_inputs import add_inputs, load_inputs
+from workbook.commands.desk_inputs import add_inputs, load_inputs, require
 from workbook.reading.placement_values import PlacementsFileError
 
 EXAMPLES = (
@@ -27,9 +27,10 @@ def main(argv: list[str] | None = None, prog: str = "ceo-model report") -> int:
         prog=prog, description="Reports from the ledger: the quarterly disclosure table.", examples=EXAMPLES
     )
     add_inputs(parser, placements_required=True)
-    parser.add_argument("--quarterly", action="store_true", required=True, help="per quarter, per agent and in total")
+    parser.add_argument("--quarterly", action="store_true", help="per quarter, per agent and in total")
     parser.add_argument("--fiscal-year-end", default="12-31", metavar="MM-DD", help="default 12-31")
     args = parser.parse_args(argv)
+    require(parser, args, "--quarterly", "--placements")
     try:
         month, _ = fiscal_year_end(args.fiscal_year_end)
         terms, ledger = load_inputs(args)
