@@ -103,3 +103,14 @@ def test_build_with_several_agents_is_refused_naming_agents(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "agents" in err and "the workbook shows one agent" in err
     assert not out.exists()
+
+
+def test_simulate_with_several_agents_is_refused(tmp_path, capsys):
+    from model.terms_file import dumps
+    from workbook.cli import main as cli
+
+    terms = tmp_path / "two.toml"
+    terms.write_text(dumps(TWO))
+    assert cli(["simulate", "--terms", str(terms), "--paths", "2", "--days", "5", "--json"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "agents" in err and "one schedule" in err
