@@ -77,3 +77,22 @@ def test_bad_confirmations_are_one_line_exit_2(capsys, tmp_path):
     path.write_text("Trade Date,Agent,Commission\n13/45/2025,Alpha Securities LLC,$1.00\n")
     code, _, err = _run(capsys, path)
     assert code == 2 and "row 2" in err and "Trade date" in err
+
+
+def test_xlsx_confirmations_with_date_cells(capsys, tmp_path):
+    import csv
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    rows = list(csv.reader(CONFIRMS.open()))
+    sheet.append(rows[0])
+    for row in rows[1:4]:  # the first three, dates as date cells and shares as numbers
+        month, day, year = map(int, row[0].split("/"))
+        sheet.append([dt.datetime(year, month, day), row[1], int(row[2].replace(",", "")), *row[3:]])
+    path = tmp_path / "confirms.xlsx"
+    book.save(path)
+    code, out, _ = _run(capsys, path)
+    assert code == 1 and out["matched"] == 3 and out["differences"] == [] and len(out["missing"]) == 247
