@@ -80,3 +80,44 @@ def holidays_for(terms, dates) -> tuple[dt.date, ...]:
     last = max([terms.last_sale_date, *given])
     last = dt.date(min(last.year + int(np.ceil(terms.warrant_term_years)) + 1, 2099), 12, 31)
     return exchange_holidays(terms.exchange_calendar, first, last)
+
+
+def _holiday_names(code: str, year: int) -> dict[dt.date, str]:
+    import exchange_calendars as xc
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        calendar = xc.get_calendar(code)
+        names: dict[dt.date, str] = {}
+        regular = calendar.regular_holidays
+        if regular is not None:
+            found = regular.holidays(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), return_name=True)
+            names.update({d.date(): str(n) for d, n in found.items()})
+    return names
+
+
+def non_trading_reason(day: dt.date, terms) -> str | None:
+    """Why ``day`` is not a trading day of the deal, or None when it is one.
+
+    A Saturday or Sunday, a holiday of the deal (the user's list, else the exchange calendar's, named when the
+    calendar names it), or a day before the document date (no sale is made before the programme's prospectus).
+
+    Examples
+    --------
+    >>> from model.deals.modern_atm import TERMS
+    >>> non_trading_reason(dt.date(2025, 12, 25), TERMS), non_trading_reason(dt.date(2025, 3, 8), TERMS)
+    ('an exchange holiday (Christmas) of XNYS', 'a Saturday')
+    >>> non_trading_reason(dt.date(2025, 3, 7), TERMS) is None
+    True
+    """
+    if day.weekday() >= 5:
+        return f"a {day.strftime('%A')}"
+    if day < terms.document_date:
+        return f"before the document date {terms.document_date.isoformat()}"
+    if terms.holidays is not None:
+        return "a holiday of the terms' holidays list" if day in terms.holidays else None
+    if day not in exchange_holidays(terms.exchange_calendar, day, day):
+        return None
+    name = _holiday_names(terms.exchange_calendar, day.year).get(day)
+    return f"an exchange holiday{f' ({name})' if name else ' (a closure)'} of {terms.exchange_calendar}"

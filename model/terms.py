@@ -15,126 +15,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from functools import cached_property
 
-import numpy as np
-
-from model.args import numbers
+from model.agents import OWN_TERMS, Agent, agents_from
 from model.errors import CEOModelError, ErrorKind
-
-
-@dataclass(frozen=True)
-class Tier:
-    """One commission tier: ``rate`` applies to cumulative gross in [start, end)."""
-
-    start: float
-    end: float
-    rate: float
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A tiered commission schedule on cumulative gross sales.
-
-    The tiers are contiguous, start at 0 and have rates in [0, 1]; the end of
-    the last tier is the programme maximum. Build one with
-    :meth:`Schedule.from_rows` to have those rules checked.
-
-    Examples
-    --------
-    >>> Schedule.from_rows([[0, 1e7, 0.04], [1e7, 2.5e7, 0.03]]).maximum
-    25000000.0
-    """
-
-    tiers: tuple[Tier, ...]
-
-    @classmethod
-    def from_rows(cls, rows: object, name: str = "schedule") -> Schedule:
-        """Build a schedule from ``From | To | Rate`` rows.
-
-        Parameters
-        ----------
-        rows : nested list, ndarray or DataFrame
-            One row per tier. A first row of text (a header such as
-            ``From | To | Rate``) is skipped, and so are rows that are entirely
-            empty, so a range selected with spare rows below still works.
-        name : str
-            Argument name used in error messages.
-
-        Raises
-        ------
-        CEOModelError
-            When the rows are not three columns of numbers, not contiguous, do
-            not start at 0, or have a rate outside [0, 1].
-        """
-        table = _table_rows(rows, name)
-        if table.shape[1] != 3:
-            raise CEOModelError(name, f"must have 3 columns (From | To | Rate), got {table.shape[1]}")
-        offset = 0
-        if table.shape[0] and all(isinstance(v, str) for v in table[0]):
-            table, offset = table[1:], 1
-        keep = [i for i in range(table.shape[0]) if not all(v is None for v in table[i])]
-        if not keep:
-            raise CEOModelError(name, "has no tiers")
-        if keep != list(range(len(keep))):
-            gap = next(i for i, k in enumerate(keep) if k != i)
-            raise CEOModelError(name, "has an empty row between tiers", position=(gap + 1 + offset, 1))
-        try:
-            values = numbers(table[: len(keep)], name)
-        except CEOModelError as exc:
-            if exc.position is None or not offset:
-                raise
-            raise CEOModelError(name, exc.rule, exc.kind, (exc.position[0] + offset, exc.position[1])) from None
-        starts, ends, rates = values[:, 0], values[:, 1], values[:, 2]
-
-        def fail(row: int, col: int, rule: str) -> CEOModelError:
-            return CEOModelError(name, rule, ErrorKind.NUM, (row + 1 + offset, col))
-
-        if starts[0] != 0:
-            raise fail(0, 1, f"must start at 0 (first From is {starts[0]:,.2f})")
-        for i in range(len(starts)):
-            if not 0 <= rates[i] <= 1:
-                raise fail(i, 3, f"rate must be between 0 and 1 (got {rates[i]:g})")
-            if ends[i] <= starts[i]:
-                raise fail(i, 2, f"To must be greater than From ({ends[i]:,.2f} ≤ {starts[i]:,.2f})")
-            if i and starts[i] != ends[i - 1]:
-                raise fail(i, 1, f"tiers must be contiguous: From {starts[i]:,.2f} ≠ previous To {ends[i - 1]:,.2f}")
-        return cls(tuple(Tier(float(s), float(e), float(r)) for s, e, r in zip(starts, ends, rates, strict=True)))
-
-    @cached_property
-    def starts(self) -> np.ndarray:
-        return np.array([t.start for t in self.tiers])
-
-    @cached_property
-    def ends(self) -> np.ndarray:
-        return np.array([t.end for t in self.tiers])
-
-    @cached_property
-    def rates(self) -> np.ndarray:
-        return np.array([t.rate for t in self.tiers])
-
-    @property
-    def maximum(self) -> float:
-        """The programme maximum: the end of the last tier."""
-        return self.tiers[-1].end
-
-    def rows(self) -> list[list[float]]:
-        """The schedule as ``From | To | Rate`` rows."""
-        return [[t.start, t.end, t.rate] for t in self.tiers]
-
-
-def _table_rows(rows: object, name: str) -> np.ndarray:
-    if hasattr(rows, "to_numpy"):  # pandas DataFrame
-        rows = rows.to_numpy(dtype=object)
-    try:
-        table = np.array(rows, dtype=object)
-    except ValueError as exc:
-        raise CEOModelError(name, "must be a rectangular range") from exc
-    if table.ndim == 1:
-        table = table.reshape(1, -1)
-    if table.ndim != 2:
-        raise CEOModelError(name, "must be a range of rows From | To | Rate")
-    return table
+from model.schedule import Schedule, Tier  # noqa: F401  (Tier re-exported: model.terms is where deals import it from)
 
 
 class Unit(StrEnum):
@@ -316,8 +200,36 @@ TERMS: tuple[Term, ...] = (
 # fmt: on
 """Every scalar term, in the order of the Inputs sheet. ``schedule`` and ``holidays`` are tables (see DealTerms)."""
 
-TERM = {t.name: t for t in TERMS}
+_DK = "Desk: what may be sold"
+
+# fmt: off
+DESK_TERMS: tuple[Term, ...] = (
+    # the desk's daily questions (model.capacity); optional: left out (None), the limit they feed is not evaluated
+    Term("programme_maximum", None, "Programme maximum, all agents together", Unit.USD, 0, BIG, section=_DK, low_open=True, doc="left out: the last To of schedule"),
+    Term("public_float", None, "Public float (common equity held by non-affiliates, market value)", Unit.USD, 0, BIG, nature=_MK, section=_DK),
+    Term("public_float_date", None, "Public float as of", Unit.DATE, nature=_MK, section=_DK),
+    Term("baby_shelf_threshold", None, "Baby shelf applies while the public float is below", Unit.USD, 0, BIG, section=_DK, doc="Form S-3 General Instruction I.B.6: $75 million"),
+    Term("baby_shelf_fraction", None, "Baby shelf: share of the public float sold in any 12 months", Unit.PCT, 0, 1, section=_DK, low_open=True, doc="Form S-3 General Instruction I.B.6(a): one-third"),
+    Term("prior_sales_12m", None, "Sales under I.B.6 outside this ledger, in the 12 months to its date", Unit.USD, 0, BIG, nature=_MK, section=_DK),
+    Term("prior_sales_date", None, "Prior sales as of", Unit.DATE, nature=_MK, section=_DK),
+    Term("shares_outstanding_before", None, "Shares outstanding before the issuance (Nasdaq 5635(d))", Unit.SHARES, 1, BIG, nature=_MK, section=_DK, whole=True, doc="left out: shares_outstanding"),
+    Term("volume_limit_share", None, "Daily sales at most this share of average daily volume", Unit.PCT, 0, 1, section=_DK, low_open=True),
+)
+# fmt: on
+"""Optional terms of the desk's questions (capacity, reconciliation, the quarterly table); not on the Inputs sheet
+yet. The Minimum Price of Nasdaq 5635(d) is :data:`TERMS`'s ``listing_minimum_price``."""
+
+DESK_DEFAULTS: dict[str, object] = {
+    "baby_shelf_threshold": 75_000_000.0,
+    "baby_shelf_fraction": 1 / 3,
+    "prior_sales_12m": 0.0,
+}
+"""Desk terms with a value when left out (the rule's own numbers); the others default to None (not stated)."""
+
+TERM = {t.name: t for t in (*TERMS, *DESK_TERMS)}
 TABLE_TERMS = ("schedule", "holidays")
+OPTIONAL_TERMS = ("agents", *(t.name for t in DESK_TERMS))
+"""Terms a file may leave out without taking them from a base deal."""
 
 
 @dataclass(frozen=True)
@@ -388,17 +300,53 @@ class DealTerms:
     classb_financing_floor: float
     classb_shares: int
     holidays: tuple[dt.date, ...] | None = None
+    agents: tuple[Agent, ...] = ()
+    programme_maximum: float | None = None
+    public_float: float | None = None
+    public_float_date: dt.date | None = None
+    baby_shelf_threshold: float = DESK_DEFAULTS["baby_shelf_threshold"]
+    baby_shelf_fraction: float = DESK_DEFAULTS["baby_shelf_fraction"]
+    prior_sales_12m: float = DESK_DEFAULTS["prior_sales_12m"]
+    prior_sales_date: dt.date | None = None
+    shares_outstanding_before: int | None = None
+    volume_limit_share: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.schedule, Schedule):
             object.__setattr__(self, "schedule", Schedule.from_rows(self.schedule, "schedule"))
         for term in TERMS:
             object.__setattr__(self, term.name, term.check(getattr(self, term.name)))
+        for term in DESK_TERMS:
+            value = getattr(self, term.name)
+            if value is not None or term.name in DESK_DEFAULTS:
+                object.__setattr__(self, term.name, term.check(value))
+        object.__setattr__(self, "agents", agents_from(self.agents, lambda name, v: TERM[name].check(v)))
         if self.holidays is not None:
             object.__setattr__(self, "holidays", holiday_list(self.holidays))
         for rule, ok in _CONSISTENT:
             if not ok(self):
                 raise CEOModelError(rule[0], rule[1], ErrorKind.NUM)
+
+    @property
+    def sales_agents(self) -> tuple[Agent, ...]:
+        """The agents selling the programme, each with every term resolved: ``agents`` when given, else the one
+        ``agent`` paid on ``schedule``; a term an agent leaves out is the deal's.
+
+        Examples
+        --------
+        >>> from model.deals.prospectus_2001 import PROSPECTUS
+        >>> [(a.name, a.schedule.maximum, a.warrant_coverage) for a in PROSPECTUS.sales_agents]
+        [('Cantor Fitzgerald & Co.', 25000000.0, 0.1)]
+        """
+        listed = self.agents or (Agent(self.agent, self.schedule),)
+        return tuple(
+            dataclasses.replace(a, **{k: getattr(self, k) for k in OWN_TERMS if getattr(a, k) is None}) for a in listed
+        )
+
+    @property
+    def maximum(self) -> float:
+        """The programme maximum, all agents together: ``programme_maximum``, else the last To of ``schedule``."""
+        return self.schedule.maximum if self.programme_maximum is None else self.programme_maximum
 
     def replace(self, **changes: object) -> DealTerms:
         """A copy with some terms changed (unknown names are refused)."""
@@ -413,6 +361,7 @@ class DealTerms:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["schedule"] = self.schedule.rows()
         out["holidays"] = None if self.holidays is None else list(self.holidays)
+        out["agents"] = [a.to_mapping() for a in self.agents]
         return out
 
 
@@ -433,6 +382,15 @@ _CONSISTENT = (
         ("retainer_allocation", "must not exceed advisory_retainer + advisory_deposit"),
         lambda t: t.retainer_allocation <= t.advisory_retainer + t.advisory_deposit + 0.005,
     ),
+    (
+        ("programme_maximum", "must not exceed the last To of schedule when there is one agent (no agents)"),
+        lambda t: t.agents or t.programme_maximum is None or t.programme_maximum <= t.schedule.maximum + 0.005,
+    ),
+    (("public_float_date", "is required with public_float"), lambda t: t.public_float is None or t.public_float_date),
+    (
+        ("prior_sales_date", "is required when prior_sales_12m is above 0"),
+        lambda t: not t.prior_sales_12m or t.prior_sales_date,
+    ),
 )
 
 
@@ -447,7 +405,9 @@ def from_mapping(data: dict, base: DealTerms | None = None) -> DealTerms:
     if unknown:
         raise CEOModelError(unknown[0], "is not a deal term")
     if base is None:
-        missing = [f.name for f in fields(DealTerms) if f.name not in data and f.name != "holidays"]
+        missing = [
+            f.name for f in fields(DealTerms) if f.name not in data and f.name not in ("holidays", *OPTIONAL_TERMS)
+        ]
         if missing:
             raise CEOModelError(missing[0], "is required (no base deal to take it from)")
         return DealTerms(**data)

@@ -18,7 +18,7 @@ from pathlib import Path
 from model import deals
 from model.calendars import check_code
 from model.errors import CEOModelError
-from model.terms import FIELD_NAMES, TERM, TERMS, DealTerms, from_mapping
+from model.terms import DESK_DEFAULTS, DESK_TERMS, FIELD_NAMES, OPTIONAL_TERMS, TERM, TERMS, DealTerms, from_mapping
 
 MAX_BYTES = 1_000_000
 
@@ -100,7 +100,8 @@ def from_data(data: object) -> LoadedTerms:
     base_terms: DealTerms = deals.DEALS[base_key].TERMS
     terms = from_mapping(data, base_terms)
     check_code(terms.exchange_calendar)
-    return LoadedTerms(terms, sources_for(terms, base_key, sources), base_key, tuple(sorted(FIELD_NAMES - set(data))))
+    left_out = FIELD_NAMES - set(data) - set(OPTIONAL_TERMS)  # optional terms left out are not taken from the base
+    return LoadedTerms(terms, sources_for(terms, base_key, sources), base_key, tuple(sorted(left_out)))
 
 
 def sources_for(terms: DealTerms, base_key: str = deals.DEFAULT, cited: dict | None = None) -> dict[str, str]:
@@ -109,7 +110,7 @@ def sources_for(terms: DealTerms, base_key: str = deals.DEFAULT, cited: dict | N
     cited = cited or {}
     base = deals.DEALS[base_key]
     out = {}
-    for name in [t.name for t in TERMS] + ["schedule", "holidays"]:
+    for name in [t.name for t in (*TERMS, *DESK_TERMS)] + ["schedule", "holidays", "agents"]:
         if name in cited:
             out[name] = cited[name]
         elif getattr(terms, name) == getattr(base.TERMS, name):
@@ -124,6 +125,8 @@ def _refuse_special(name: str, value: object) -> None:
         raise CEOModelError(name, "is required (got null)")
     if isinstance(value, float) and not math.isfinite(value):
         raise CEOModelError(name, f"must be a finite number (got {value})")
+    if name == "agents":
+        return  # checked agent by agent, field by field (model.agents)
     if name == "schedule" and (not isinstance(value, list) or not value):
         raise CEOModelError("schedule", "must be a non-empty list of [From, To, Rate] rows")
     if name == "schedule":
@@ -182,11 +185,30 @@ def dumps(terms: DealTerms, sources: dict[str, str] | None = None, title: str = 
         lines.append("# holidays = [2025-12-24, 2025-12-26]  # your own list replaces the exchange calendar")
     else:
         lines.append(f"holidays = {_toml(list(terms.holidays))}")
-    cited = {k: v for k, v in sources.items() if v and k in FIELD_NAMES}
+    lines += ["", "# --- Desk: what may be sold (optional; ceo-model capacity, reconcile, report) ---"]
+    for term in DESK_TERMS:
+        value = getattr(terms, term.name)
+        note = "; ".join(
+            x for x in (term.label, term.unit.value, term.range_words() if term.low is not None else "", term.doc) if x
+        )
+        stated = value is not None and (term.name not in DESK_DEFAULTS or value != DESK_DEFAULTS[term.name])
+        shown = _toml(value) if value is not None else "..."
+        lines.append(f"{'' if stated else '# '}{term.name} = {shown}  # {note}")
+    for agent in terms.agents:
+        lines += ["", "[[agents]]  # a sales agent: its schedule is on the gross sold through it"]
+        lines += [f"{k} = {_toml(v)}" for k, v in agent.to_mapping().items()]
+    cited = {
+        k: v for k, v in sources.items() if v and k in FIELD_NAMES and (k not in OPTIONAL_TERMS or _stated(terms, k))
+    }
     if cited:
         lines += ["", "[sources]  # where each term comes from (shown on the Inputs sheet)"]
         lines += [f"{k} = {json.dumps(v)}" for k, v in cited.items()]
     return "\n".join(lines) + "\n"
+
+
+def _stated(terms: DealTerms, name: str) -> bool:
+    value = getattr(terms, name)
+    return bool(value) and value != DESK_DEFAULTS.get(name)
 
 
 def _toml(value: object) -> str:

@@ -496,7 +496,8 @@ def test_trades_on_a_holiday_and_a_saturday_settle_as_in_excel(tmp_path):
     csv_path = tmp_path / "p.csv"
     csv_path.write_bytes(H + b"2001-11-22,1000,4.00\n2001-11-24,1000,4.00\n")
     out = tmp_path / "out"
-    assert build_cli.main(["--placements", str(csv_path), "--out", str(out), "--no-picture"]) == 0
+    argv = ["--placements", str(csv_path), "--out", str(out), "--no-picture", "--allow-non-trading-days"]
+    assert build_cli.main(argv) == 0
     expected = [float(to_excel(dt.date(2001, 11, 27))), float(to_excel(dt.date(2001, 11, 28)))]
     rows = read_placements(csv_path)
     for flavour, file_name in (("udf", "CEO_Model.xlsx"), ("native", "CEO_Model_native.xlsx")):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import build as build_cli
 import model
 from model import deals
-from model.terms import TERMS, DealTerms, Unit
+from model.terms import DESK_TERMS, TERMS, DealTerms, Unit
 from model.terms_file import dumps, from_data, load
 from workbook.reading.deal_inputs import terms_from_inputs
 from workbook.sheets.template import template
@@ -60,7 +60,7 @@ def _bad_values(term) -> list[tuple[str, object, str]]:
 
 BAD_TERMS = [
     pytest.param(term.name, value, words, id=f"{term.name}-{label}")
-    for term in TERMS
+    for term in (*TERMS, *DESK_TERMS)
     for label, value, words in _bad_values(term)
 ]
 

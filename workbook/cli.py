@@ -7,6 +7,9 @@ ceo-model recalc IN [IN …] [-o OUT] [--engine E]                 compute every
 ceo-model refresh OLD [-o NEW] [--terms FILE] [--placements FILE] rebuild OLD with the current template
 ceo-model simulate [--terms FILE] [--paths N] …                   Monte Carlo of the programme
 ceo-model plan --shares X --days T --risk-aversion L …            Almgren-Chriss execution plan: how fast to sell
+ceo-model capacity FILE [--placements P] [--date D] [--json]       what may be sold on a date, and what binds
+ceo-model reconcile FILE CONFIRMS --placements P [--json]          the agents' confirmations against the ledger
+ceo-model report FILE --quarterly --placements P [--json]          the quarterly disclosure table
 
 Every command's errors are one line on stderr with exit 2; Ctrl-C ends a command with one line and exit 130
 (temporary files removed, no half-written file); output piped into ``head`` ends quietly.
@@ -19,7 +22,22 @@ import os
 import sys
 
 USAGE = __doc__.split("\n\n", 1)[1].split("\n\n", 1)[0].strip()
-COMMANDS = ("build", "init-terms", "validate", "recalc", "refresh", "simulate", "plan")
+COMMANDS = (
+    "build",
+    "init-terms",
+    "validate",
+    "recalc",
+    "refresh",
+    "simulate",
+    "plan",
+    *(
+        DESK := {
+            "capacity": "workbook.commands.capacity_command",
+            "reconcile": "workbook.commands.reconcile_command",
+            "report": "workbook.commands.report_command",
+        }
+    ),
+)
 INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 
 
@@ -61,6 +79,10 @@ def _run(command: str, rest: list[str], prog: str) -> int:
         from workbook.commands.simulate_command import main as simulate
 
         return simulate(rest, prog=prog)
+    if command in DESK:
+        import importlib
+
+        return importlib.import_module(DESK[command]).main(rest, prog=prog)
     if command == "plan":
         from workbook.commands.plan_command import main as plan
 

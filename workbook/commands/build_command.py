@@ -77,6 +77,11 @@ def _common(parser: argparse.ArgumentParser, *, refresh: bool) -> None:
         "counts twice)",
     )
     parser.add_argument(
+        "--allow-non-trading-days",
+        action="store_true",
+        help="accept placements on a weekend, an exchange holiday or before the document date (refused by default)",
+    )
+    parser.add_argument(
         "--terms",
         type=Path,
         metavar="FILE",
@@ -285,9 +290,20 @@ def _deal(args: argparse.Namespace, notes: list) -> tuple[Deal, str]:
     from model import terms_file
 
     loaded = terms_file.load(args.terms)
+    refuse_several_agents(args.terms, loaded.terms)
     _note_base(args.terms, loaded, notes)
     same = next((key for key, d in deals.DEALS.items() if loaded.terms == d.TERMS), None)
     return Deal(loaded.terms, loaded.sources), same or loaded.base
+
+
+def refuse_several_agents(path: Path, terms) -> None:
+    """The workbook shows one agent: terms with several are refused, never built as if they had one."""
+    if len(terms.sales_agents) > 1:
+        raise CEOModelError(
+            f"{path.name}: agents",
+            f"{len(terms.sales_agents)} agents; the workbook shows one agent (its agent and schedule) — "
+            "use ceo-model capacity, reconcile or report for a programme with several",
+        )
 
 
 def _note_base(path: Path, loaded, notes: list) -> None:
@@ -305,7 +321,13 @@ def _placements(args: argparse.Namespace, deal: Deal, base: str, notes: list) ->
     """(placements, illustrative): the --placements file, else the deal's illustrative schedule when it fits the
     terms, else none."""
     if args.placements:
-        frame = read_placements(args.placements, deal.terms, args.date_format, allow_duplicates=args.allow_duplicates)
+        frame = read_placements(
+            args.placements,
+            deal.terms,
+            args.date_format,
+            allow_duplicates=args.allow_duplicates,
+            allow_non_trading_days=args.allow_non_trading_days,
+        )
         for first, again in frame.attrs.get("duplicates", ()):
             notes.append(
                 f"warning: {args.placements.name}: row {again} repeats row {first} exactly; both are counted "
@@ -397,6 +419,7 @@ def _refresh(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         deal = None
         if args.terms:
             loaded = terms_file.load(args.terms)
+            refuse_several_agents(args.terms, loaded.terms)
             _note_base(args.terms, loaded, notes)
             deal = Deal(loaded.terms, loaded.sources)
         done = refresh(
@@ -408,6 +431,7 @@ def _refresh(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             placements_file=args.placements,
             date_format=args.date_format,
             allow_duplicates=args.allow_duplicates,
+            allow_non_trading_days=args.allow_non_trading_days,
         )
     except AddinNotLoaded as exc:
         print(f"{args.prog}: {exc}; nothing written", file=sys.stderr)

@@ -69,6 +69,7 @@ def refresh(
     placements_file: Path | None = None,
     date_format: str | None = None,
     allow_duplicates: bool = True,
+    allow_non_trading_days: bool = True,
 ) -> Refreshed:
     """Write NEW from the current template with OLD's inputs; OLD is never modified.
 
@@ -97,7 +98,13 @@ def refresh(
         placements = None
         if placements_file is not None:
             terms = deal.terms if deal is not None else read.terms
-            placements = read_placements(placements_file, terms, date_format, allow_duplicates=allow_duplicates)
+            placements = read_placements(
+                placements_file,
+                terms,
+                date_format,
+                allow_duplicates=allow_duplicates,
+                allow_non_trading_days=allow_non_trading_days,
+            )
             read.notes.append(f"placements replaced by {Path(placements_file).name} ({len(placements)} rows)")
         if deal is not None:
             read.notes.append("terms replaced by the --terms file (OLD's own terms are not used)")

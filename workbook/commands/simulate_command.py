@@ -142,6 +142,11 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         try:
             loaded = load(args.terms) if args.terms else None
             terms = loaded.terms if loaded else PROSPECTUS
+            if len(terms.sales_agents) > 1:  # the simulation pays one schedule: never ignore the other agents
+                raise CEOModelError(
+                    f"{args.terms.name}: agents",
+                    f"{len(terms.sales_agents)} agents; the simulation pays one agent on one schedule",
+                )
         except CEOModelError as exc:
             raise _Refused(f"argument --terms: {exc}") from None
         history = PriceHistory.from_csv(args.prices) if args.prices else None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from model.ledger import INPUT_COLUMNS
+from model.ledger import AGENT, INPUT_COLUMNS
 from udfs import excel
 from workbook.reading.placement_values import PlacementsFileError, Serial1904
 
@@ -32,6 +32,7 @@ def header_key(header: object) -> str:
 
 
 _WANTED = {header_key(c): c for c in INPUT_COLUMNS}
+_OPTIONAL = {header_key(AGENT): AGENT}  # the agent of each placement: required by the model when there are several
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -131,14 +132,15 @@ def find_header(name: str, rows: Iterator[tuple[int, list]], quiet: bool) -> tup
         columns: dict[str, int] = {}
         for index, key in enumerate(keys, start=1):
             label = f"column {get_column_letter(index)}"
-            if key in _WANTED:
-                if _WANTED[key] in columns:
-                    raise PlacementsFileError(f"{name}: row {number}, {label}: a second {_WANTED[key]} column")
-                columns[_WANTED[key]] = index
+            if key in _WANTED or key in _OPTIONAL:
+                known = _WANTED.get(key) or _OPTIONAL[key]
+                if known in columns:
+                    raise PlacementsFileError(f"{name}: row {number}, {label}: a second {known} column")
+                columns[known] = index
             elif key:
                 raise PlacementsFileError(
                     f"{name}: row {number}, {label}: unknown column {str(row[index - 1]).strip()!r:.40}; "
-                    "a placements file has only Trade date, Shares and Price (delete the others)"
+                    "a placements file has only Trade date, Shares and Price, and Agent (delete the others)"
                 )
         return number, columns
     if quiet:

@@ -55,8 +55,9 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 import model
+from model.calendars import non_trading_reason
 from model.errors import CEOModelError
-from model.ledger import INPUT_COLUMNS
+from model.ledger import AGENT, INPUT_COLUMNS
 from model.terms import DealTerms
 from workbook.reading.placement_rows import DELIMITERS, HEADER_SEARCH_ROWS, csv_rows, xlsx_rows
 from workbook.reading.placement_values import (
@@ -94,8 +95,15 @@ def read_placements(
     date_format: str | None = None,
     *,
     allow_duplicates: bool = True,
+    allow_non_trading_days: bool = True,
 ) -> pd.DataFrame:
-    """Placements from ``path`` as a frame ``Trade date | Shares | Price`` (dates as ``datetime.date``).
+    """Placements from ``path`` as a frame ``Trade date | Shares | Price`` (dates as ``datetime.date``), and
+    ``Agent`` when the file has that column (its text as written; the model matches it to the terms' agents).
+
+    A trade date that is not a trading day of the deal (a weekend, a holiday of its calendar, before the
+    document date: :func:`model.calendars.non_trading_reason`) is refused naming its row unless
+    ``allow_non_trading_days`` (the commands that read placements pass False unless given
+    ``--allow-non-trading-days``; the default here keeps what callers of this function have always had).
 
     The rows are also checked by :func:`model.placements` against ``terms``
     (positive whole shares, positive prices, cumulative gross within the
@@ -127,11 +135,15 @@ def read_placements(
     if not (head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm")):
         rows, header_row, columns, delimiter = csv_rows(path)
         decimal = "." if delimiter == "," else None  # ; or tab: decided from the file's own numbers
-        return _frame(name, rows, header_row, columns, decimal, date_format, terms, allow_duplicates)
+        return _frame(
+            name, rows, header_row, columns, decimal, date_format, terms, allow_duplicates, allow_non_trading_days
+        )
     book = None
     try:
         book, rows, header_row, columns = xlsx_rows(path)
-        return _frame(name, rows, header_row, columns, ".", date_format, terms, allow_duplicates)
+        return _frame(
+            name, rows, header_row, columns, ".", date_format, terms, allow_duplicates, allow_non_trading_days
+        )
     except PlacementsFileError:
         raise
     except Exception as exc:  # a sheet that breaks openpyxl mid-way is refused in one line, never a traceback
@@ -150,8 +162,10 @@ def _frame(
     date_format: str | None,
     terms: DealTerms,
     allow_duplicates: bool = True,
+    allow_non_trading_days: bool = False,
 ) -> pd.DataFrame:
     records: list[list[Cell]] = []
+    agents: list[Cell | None] = []
     last = max(columns.values())
     for number, row in rows:
         cells = [Cell(number, columns[c], c, _blank(_at(row, columns[c]))) for c in INPUT_COLUMNS]
@@ -173,12 +187,25 @@ def _frame(
                 f"{MAX_PLACEMENTS:,} (split the programme, or sum placements of the same day)"
             )
         records.append(cells)
+        agents.append(
+            Cell(number, columns[AGENT], AGENT, _blank(_at(row, columns[AGENT]))) if AGENT in columns else None
+        )
     if decimal is None:
         decimal = decimal_mark(name, records)
     dates = parse_dates(name, [r[0] for r in records], date_format)
     shares = [parse_number(name, r[1], decimal) for r in records]
     prices = [parse_number(name, r[2], decimal) for r in records]
     frame = pd.DataFrame({"Trade date": dates, "Shares": shares, "Price": prices}, columns=list(INPUT_COLUMNS))
+    if AGENT in columns:
+        frame[AGENT] = [None if c.value is None else str(c.value).strip() for c in agents]
+    if not allow_non_trading_days:
+        for record, day in zip(records, dates, strict=True):
+            reason = non_trading_reason(day, terms)
+            if reason:
+                raise PlacementsFileError(
+                    f"{name}: {where(record[0])}: {day.isoformat()} is not a trading day ({reason}); correct it, or "
+                    "give --allow-non-trading-days to keep it"
+                )
     seen: dict[tuple, int] = {}
     duplicates = []
     for record, key in zip(records, zip(dates, shares, prices, strict=True), strict=True):
@@ -193,7 +220,7 @@ def _frame(
             duplicates.append((seen[key], row))
         else:
             seen[key] = row
-    _check_model(name, frame, records, terms)
+    _check_model(name, frame, [r + ([a] if a else []) for r, a in zip(records, agents, strict=True)], terms)
     if frame["Shares"].size and frame["Shares"].max() < 2**53:
         frame["Shares"] = frame["Shares"].astype("int64")  # whole, as the model checked
     frame.attrs["duplicates"] = duplicates
