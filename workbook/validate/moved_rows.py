@@ -56,44 +56,58 @@ def locate_rows(ctx: Context) -> None:
             )
 
 
-def without_inserted_entries(ctx: Context, sheets: tuple) -> tuple | None:
-    """The template's sheets without the empty entries that rows inserted into Inputs blocks added (I005).
+def inputs_sheet(book, sheets: tuple) -> str | None:
+    """The file's Inputs sheet before the layout exists: by its name, else (renamed) by its title, as
+    :func:`workbook.validate.structure.sheets` finds it once the layout is there."""
+    spec = next((s for s in sheets if s.name == "Inputs"), None)
+    if spec is None:
+        return None
+    if spec.name in book.sheetnames:
+        return spec.name
+    ours = {s.name for s in sheets}
+    return next((e for e in book.sheetnames if e not in ours and book[e]["A1"].value == spec.title), None)
+
+
+def without_inserted_entries(book, sheets: tuple, inputs: str | None) -> tuple[tuple | None, list[tuple]]:
+    """The template's sheets without the empty entries that rows inserted into Inputs blocks added, and the I005
+    finding of each (rule, sheet, cell, message); (None, []) when there is none.
 
     The expected layout reads each block at the size its name has in the file
     (:func:`workbook.reading.existing.read_inputs`); a row inserted into a block grows
     it by an empty entry, which would make the template expect one more entry
     (and one more line item) than was built. Each such entry is reported once
-    (I005), and the blocks are compared as built. None when there is none.
+    (I005), and the blocks are compared as built. ``inputs``: the file's Inputs sheet (:func:`inputs_sheet`).
     """
-    ws = ctx.ws("Inputs")
-    if ws is None:
-        return None
-    out, changed = [], False
+    if inputs is None:
+        return None, []
+    ws = book[inputs]
+    out, found = [], []
     for sheet in sheets:
         if sheet.name != "Inputs":
             out.append(sheet)
             continue
         parts = []
         for part in sheet.parts:
-            dest = name_destination(ctx.book, part.name) if isinstance(part, InputBlock) else None
-            if dest and dest[0] == ctx.actual["Inputs"]:
+            dest = name_destination(book, part.name) if isinstance(part, InputBlock) else None
+            if dest and dest[0] == inputs:
                 c1, r1, c2, r2 = range_boundaries(dest[1])
                 drop = [r for r in range(r1, r2 + 1) if all(empty(ws.cell(r, c).value) for c in range(c1, c2 + 1))]
                 if drop and len(drop) < len(part.rows) and len(part.rows) == r2 - r1 + 1:
                     part = dataclasses.replace(
                         part, rows=tuple(x for i, x in enumerate(part.rows) if r1 + i not in drop)
                     )
-                    changed = True
-                    ctx.add(
-                        "I005",
-                        ctx.actual["Inputs"],
-                        f"{get_column_letter(c1)}{drop[0]}",
-                        f"{part.title}: row(s) {rows_words(drop)} added an empty entry to {part.name} "
-                        f"({dest[1]}); formulas over the block include it — fill it in or delete the row",
+                    found.append(
+                        (
+                            "I005",
+                            inputs,
+                            f"{get_column_letter(c1)}{drop[0]}",
+                            f"{part.title}: row(s) {rows_words(drop)} added an empty entry to {part.name} "
+                            f"({dest[1]}); formulas over the block include it — fill it in or delete the row",
+                        )
                     )
             parts.append(part)
         out.append(dataclasses.replace(sheet, parts=tuple(parts)))
-    return tuple(out) if changed else None
+    return (tuple(out) if found else None), found
 
 
 def rows_moved(ctx: Context, sheet: str) -> bool:

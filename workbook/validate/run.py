@@ -11,12 +11,13 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from workbook.engine.engines import EngineChoiceError, choose
 from workbook.kit.layout import INPUT, build_layout
-from workbook.reading.existing import detect_flavour, open_workbook, read_inputs
+from workbook.reading.existing import open_workbook, read_inputs
 from workbook.reading.safety import UnreadableWorkbook
-from workbook.sheets.template import FLAVOURS, template
+from workbook.sheets.template import template
 from workbook.validate import audit, error_values, formulas, inputs, moved_rows, placements, structure
 from workbook.validate.catalogue import ERROR, SEVERITY_ORDER
 from workbook.validate.context import Context
+from workbook.validate.flavour import expected_layout
 from workbook.validate.graph import Graph
 from workbook.validate.recalc import outcome
 from workbook.validate.report import Finding, Report, text
@@ -33,20 +34,20 @@ def validate(path: Path, *, recalc: bool = False, engine: str | None = None) -> 
         sheets = read_inputs(opened).sheets
     except Exception:
         sheets = template()
-    layouts = {f: build_layout(f, sheets) for f in FLAVOURS}
-    flavour = detect_flavour(opened.book, layouts)
-    ctx = Context(opened, layouts[flavour], recalc, engine)
+    # the blocks as built: rows inserted through an Inputs block added empty entries, reported once each (I005)
+    inputs_at = moved_rows.inputs_sheet(opened.book, sheets)
+    pruned, entries = moved_rows.without_inserted_entries(opened.book, sheets, inputs_at)
+    flavour, layout = expected_layout(opened.book, pruned or sheets)
+    ctx = Context(opened, layout, recalc, engine)
     structure.sheets(ctx)
     ours = bool(ctx.actual)
     if ours:
+        if ctx.actual.get("Inputs") != inputs_at:  # not found as inputs_sheet found it (never seen): read again
+            pruned, entries = moved_rows.without_inserted_entries(opened.book, sheets, ctx.actual.get("Inputs"))
+            ctx.layout = build_layout(flavour, pruned or sheets)
+        for entry in entries:
+            ctx.add(*entry)
         moved_rows.locate_rows(ctx)
-        pruned = moved_rows.without_inserted_entries(ctx, sheets)
-        if pruned is not None:  # compare with the blocks as built; the empty entries are reported (I005)
-            ctx.layout = build_layout(flavour, pruned)
-            ctx.rowmaps.clear()
-            ctx.signatures.clear()
-            ctx.findings = [f for f in ctx.findings if f.rule != "S005"]
-            moved_rows.locate_rows(ctx)
         structure.names(ctx)
         structure.table(ctx)
         formulas.template_formulas(ctx)
