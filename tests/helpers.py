@@ -91,6 +91,8 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
     capacity = model.nasdaq_20pct_capacity(
         terms.shares_outstanding, terms.already_issued_at_discount, terms.nasdaq_discount_limit
     )
+    checks = expected_checks(terms, ledger, gross, net, headroom, capacity, discount)
+    total = sum(v for v in checks.values() if v != NOT_JUDGED)  # the total ignores checks not judged
     return {
         "OutTotalGross": gross,
         "OutTotalCommission": commission,
@@ -116,11 +118,66 @@ def expected_outputs(terms: model.DealTerms = model.PROSPECTUS, placements=ILLUS
         "OutRunwayMonths": model.runway_months(terms.cash + net - terms.issuer_other_expenses, terms.monthly_burn),
         "OutOtherFee": model.other_fee(terms.other_gross, terms.other_rate, terms.other_maximum),
         "OutDiscountShares": discount,
-        "OutChecksTotal": int(headroom < 0)
-        + int(gross > s.maximum)
-        + int(discount > capacity)
-        + int(terms.last_sale_price < terms.nasdaq_minimum_bid),
+        **checks,
+        "OutChecksTotal": total,
     }
+
+
+NOT_JUDGED = "n/a"  # what docs/workbook-tour.md says a check shows when it is not judged
+TOLERANCE = 0.005  # half a cent: the tolerance of the equality checks (Inputs: EqualityTolerance)
+
+
+def expected_checks(
+    terms: model.DealTerms, ledger, gross: float, net: float, headroom: float, capacity: int, discount: float
+) -> dict[str, object]:
+    """Every check of the Checks sheet (1 = its rule broken, 0 = met, n/a = not judged) for a valid deal.
+
+    Derived from the rules as the Checks sheet's labels and SPEC.md state them, with the model's figures; the
+    names are the layout's (tests/test_validate.py::test_expected_outputs_know_every_check keeps the two lists
+    equal). The deal's terms and placements passed model/'s own checks, so every input rule is met except those
+    that relate two inputs, computed here."""
+    shares = float(ledger["Shares"].sum())
+    warrant_shares = float(ledger["Warrant shares"].sum())
+    dates = list(ledger["Trade date"])
+    input_rules = {
+        "CheckInputs": 0,  # DealTerms checked every term against its range
+        "CheckScheduleContiguous": 0,  # Schedule.from_rows checked it
+        "CheckScheduleOrder": 0,
+        "CheckScheduleRates": 0,
+        "CheckPlacementRows": 0,  # model.placements refuses a partly empty row
+        "CheckPlacementsInLedger": 0,  # a build makes the ledger as long as the table
+        "CheckPlacementsBelow": 0,
+        "CheckPlacementNumbers": 0,  # model.placements refuses text
+        "CheckPlacementShares": 0,  # ... and shares that are not positive whole numbers
+        "CheckPlacementPrices": 0,  # ... and prices that are not positive
+        "CheckPlacementDates": int(any(d < terms.document_date for d in dates)),
+        "CheckProgrammeMax": int(gross > terms.schedule.maximum),
+        "CheckScenarioGross": 0,  # scenario sizes and chart amounts run up to the programme maximum, not past it
+        "CheckOtherMaximum": int(terms.other_gross > terms.other_maximum),
+        "CheckVotingShares": int(terms.voting_holders_shares > terms.shares_outstanding),
+    }
+    judged = sum(input_rules.values()) == 0
+    # OWNERSHIP_PCT (SPEC.md §3): (held + potential) ÷ (outstanding + potential)
+    holders = (terms.voting_holders_shares + terms.voting_holders_potential_shares) / (
+        terms.shares_outstanding + terms.voting_holders_potential_shares
+    )
+    agent = warrant_shares / (terms.shares_outstanding + shares + warrant_shares)  # the agent's warrants exercised
+    cash_after = terms.cash + net - terms.issuer_other_expenses
+    results = {
+        "CheckLedger": int(abs(float(ledger["Commission"].sum()) - model.fee(gross, terms.schedule)) > TOLERANCE),
+        "CheckCap": int(headroom < 0),
+        "CheckNasdaq": int(discount > capacity),
+        "CheckRightsPlan": int(holders >= terms.rights_plan_trigger),
+        "CheckAgentOwnership": int(agent >= terms.dgcl_interested_holder),
+        "CheckMinimumBid": int(terms.last_sale_price < terms.nasdaq_minimum_bid),
+        "CheckRetainer": int(terms.retainer_allocation > terms.advisory_retainer + terms.advisory_deposit + TOLERANCE),
+        "CheckCash": int(cash_after < 0),
+    }
+    if not judged:
+        results = dict.fromkeys(results, NOT_JUDGED)
+    explained = sum(input_rules.values()) + (results["CheckCash"] if judged else 0)
+    errors = {"CheckErrors": NOT_JUDGED if explained else 0}  # the model computes every figure without an error
+    return {**input_rules, **results, **errors}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stated_ranges import DATE_TERMS, STATED, TEXT_TERMS
 
 import build as build_cli
 import model
@@ -33,14 +34,15 @@ EXAMPLES = ROOT / "examples"
 
 
 def _bad_values(term) -> list[tuple[str, object, str]]:
-    """(label, value, words the message must contain) for one term."""
-    if term.unit is Unit.TEXT:
+    """(label, value, words the message must contain) for one term, its bounds from tests/stated_ranges.py."""
+    if term.name in TEXT_TERMS:
         cases = [("number", 12, "must be text"), ("null", None, "required")]
         if term.choices:
             cases.append(("not-a-choice", "nasdaq-1999", "must be one of"))
         return cases
-    if term.unit is Unit.DATE:
+    if term.name in DATE_TERMS:
         return [("text", "next Tuesday", "must be a date"), ("null", None, "required"), ("number", 37200, "date")]
+    low, high, low_open, whole = STATED[term.name]
     cases = [
         ("text", "abc", "must be a number"),
         ("boolean", True, "must be a number"),
@@ -48,13 +50,13 @@ def _bad_values(term) -> list[tuple[str, object, str]]:
         ("nan", math.nan, "finite"),
         ("inf", math.inf, "finite"),
         ("list", [1, 2], "must be a number"),
+        ("below-range", low - 1, "must be"),
+        ("above-range", high * 2 + 1, "must be"),
     ]
-    if term.low is not None:
-        cases.append(("below-range", term.low - 1, "must be"))
-    if term.high is not None:
-        cases.append(("above-range", term.high * 2 + 1, "must be"))
-    if term.whole:
-        cases.append(("fraction", (term.low or 0) + 0.5, "whole number"))
+    if low_open:
+        cases.append(("at-open-low", low, "must be above"))
+    if whole:
+        cases.append(("fraction", low + 0.5, "whole number"))
     return cases
 
 
@@ -63,6 +65,19 @@ BAD_TERMS = [
     for term in (*TERMS, *DESK_TERMS)
     for label, value, words in _bad_values(term)
 ]
+
+
+def test_the_term_table_states_the_stated_ranges():
+    """TERMS against the independent table: every term has a stated range, type and wholeness, and they agree."""
+    scalar = {t.name for t in TERMS}
+    assert scalar == set(STATED) | TEXT_TERMS | DATE_TERMS
+    for term in TERMS:
+        if term.name in TEXT_TERMS:
+            assert term.unit is Unit.TEXT, term.name
+        elif term.name in DATE_TERMS:
+            assert term.unit is Unit.DATE, term.name
+        else:
+            assert (term.low, term.high, term.low_open, term.whole) == STATED[term.name], term.name
 
 
 def _refused(tmp_path: Path, capsys, text: str, suffix: str) -> str:

@@ -7,6 +7,7 @@ rule id and the cell of the finding and that nothing unrelated is reported.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -310,12 +311,14 @@ def test_n001_text_instead_of_date(clean, tmp_path):
 
 
 def test_n002_outside_validation_range(clean, tmp_path):
+    from stated_ranges import STATED
+
     sheet, ref = where(clean["udf"], "Volatility")
-    book = load_workbook(clean["udf"])
-    row = coordinate_to_tuple(ref)[0]
-    high = book[sheet][f"E{row}"].value  # the Max shown beside the input
+    low, high, _, _ = STATED["volatility"]  # the stated range (0 to 10, i.e. 1,000% a year), not the builder's Max
     findings = found(tamper(clean["udf"], tmp_path, lambda b: b[sheet].__setitem__(ref, high * 2)))
     assert_only(findings, {("N002", sheet, ref)})
+    assert f"allowed {low:g} to {high:g}" in findings[0].message
+    assert found(tamper(clean["udf"], tmp_path, lambda b: b[sheet].__setitem__(ref, high), "at_max.xlsx")) == []
 
 
 def test_settlement_cycle_is_a_term_not_a_pin(clean, tmp_path):
@@ -509,6 +512,26 @@ def test_recalculated_names_match_the_model(clean):
     assert isinstance(out["Schedule"], list) and len(out["Schedule"][0]) == 3  # a range: list of rows
 
 
+def test_expected_outputs_know_every_check(built):
+    """helpers.expected_outputs derives every check of the Checks sheet: the list of checks is the layout's, the
+    values are derived in helpers.expected_checks (and compared with the workbook in tests/test_workbook.py)."""
+    from helpers import expected_outputs
+
+    from workbook.kit.layout import CHECK
+
+    lay = built["native"].layout
+    checks = {
+        spec.name
+        for cells in lay.cells.values()
+        for spec in cells.values()
+        if spec.role == CHECK and spec.name and spec.name != "ChecksTotal"
+    }
+    assert len(checks) >= 24
+    expected = expected_outputs()
+    assert checks == {name for name in expected if name.startswith("Check")}
+    assert expected["OutChecksTotal"] == 0 and all(expected[name] == 0 for name in checks)
+
+
 def test_assert_valid_lists_errors_by_cell(clean, tmp_path):
     from workbook.testing import assert_valid
 
@@ -638,10 +661,41 @@ def test_missing_addin_is_one_finding_not_one_per_cell(clean, built, tmp_path):
 # -- the catalogue -------------------------------------------------------------------------------
 
 
+def rule_ids_asserted(source: str) -> set[str]:
+    """The rule ids written as strings inside an assertion or a call of a test function (not in a comment, a
+    docstring or a name), read with ``ast``."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Assert | ast.Call):
+                found |= {
+                    c.value
+                    for c in ast.walk(inner)
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value in RULES
+                }
+    return found
+
+
 def test_every_rule_is_tested_here():
-    source = Path(__file__).read_text()
-    untested = [rule for rule in RULES if f'"{rule}"' not in source.split("# -- the catalogue")[0]]
+    tree = ast.parse(Path(__file__).read_text())
+    meta = ("test_every_rule_is_tested_here", "test_a_rule_named_only_in_a_comment_or_docstring_is_not_tested")
+    others = [n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in meta)]
+    untested = sorted(set(RULES) - rule_ids_asserted(ast.unparse(ast.Module(body=others, type_ignores=[]))))
     assert not untested
+
+
+def test_a_rule_named_only_in_a_comment_or_docstring_is_not_tested():
+    source = (
+        "def test_x():\n"
+        '    """S001 and A001 are named here."""\n'
+        "    # S002 here\n"
+        '    rule = "S003"\n'
+        '    assert found() == ["S004"]\n'
+        '    assert_only(f, {("S005", None, None)})\n'
+    )
+    assert rule_ids_asserted(source) == {"S004", "S005"}
 
 
 def test_template_line_items_are_r1c1_consistent():

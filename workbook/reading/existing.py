@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import re
 import warnings
 from collections import Counter
@@ -119,7 +120,7 @@ def read_inputs(opened: Opened, terms=model.PROSPECTUS, *, as_built: bool = True
     as long as a new build makes it for the file's table (to refresh it)."""
     book, cached = opened.book, opened.cached
     base = template(terms)
-    where = build_layout(FLAVOURS[-1], base)  # positions of inputs are the same in every flavour
+    where = input_positions(terms)
     result = InputsRead(base)
     inputs_sheet = next(s for s in base if s.name == "Inputs")
     parts = []
@@ -149,6 +150,13 @@ def read_inputs(opened: Opened, terms=model.PROSPECTUS, *, as_built: bool = True
     carried = tuple(_carry(p, read.get(getattr(p, "name", None))) for p in inputs.parts)
     result.sheets = tuple(dataclasses.replace(s, parts=carried) if s.name == "Inputs" else s for s in sheets)
     return result
+
+
+@functools.lru_cache(maxsize=4)
+def input_positions(terms=model.PROSPECTUS) -> Layout:
+    """Where the template puts every input of ``terms``'s deal: the same in every flavour and every call, so it is
+    built once per deal and process (read it, never change it)."""
+    return build_layout(FLAVOURS[-1], template(terms))
 
 
 def _carry(new, old):
@@ -396,12 +404,19 @@ def detect_flavour(book, layouts: dict[str, Layout]) -> str:
         scores[flavour] = score
     best = max(scores.values())
     tied = [f for f, s in scores.items() if s == best]
-    if len(tied) == 1:
-        return tied[0]
-    cover = ""
+    return tied[0] if len(tied) == 1 else flavour_on_cover(book)
+
+
+def flavour_on_cover(book) -> str:
+    """The flavour that breaks a tie: native when the Cover's flavour line mentions it, else udf."""
+    return "native" if "native" in cover_flavour_line(book).lower() else "udf"
+
+
+def cover_flavour_line(book) -> str:
+    """The Cover's line saying which flavour the file is ("Flavour: udf — …"; "" when there is none)."""
     with contextlib.suppress(KeyError):
-        cover = str(book["Cover"]["A7"].value or "")
-    return "native" if "native" in cover.lower() else "udf"
+        return str(book["Cover"]["A7"].value or "")
+    return ""
 
 
 def column_number(letters: str) -> int:
