@@ -76,6 +76,14 @@ STATED: dict[str, tuple[float, float, bool, bool]] = {
     "classb_low_price": PRICE,
     "classb_financing_floor": PRICE,
     "classb_shares": SHARES,
+    # the desk's terms (docs/desk.md): amounts in dollars, shares of float or volume in (0, 1]
+    "programme_maximum": (0, BIG, True, False),  # a programme of $0 sells nothing
+    "public_float": USD,
+    "baby_shelf_threshold": USD,
+    "baby_shelf_fraction": (0, 1, True, False),  # I.B.6: one-third
+    "prior_sales_12m": USD,
+    "shares_outstanding_before": (1, BIG, False, True),
+    "volume_limit_share": (0, 1, True, False),
 }
 TEXT_TERMS = frozenset({"issuer", "agent", "document", "exchange_calendar", "listing_rule"})
-DATE_TERMS = frozenset({"document_date", "last_sale_date"})
+DATE_TERMS = frozenset({"document_date", "last_sale_date", "public_float_date", "prior_sales_date"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from workbook.engine.engines import choose, compute
+from workbook.engine import engines  # looked up at each call: the engine is chosen (and can be replaced) per run
 from workbook.kit.layout import CHECK
 from workbook.reading.existing import name_destination, parse_ref
 from workbook.sheets.template import NOT_JUDGED
@@ -21,7 +21,7 @@ def outcome(ctx: Context) -> dict | None:
         ctx.add("O001", sheet, ref, "not recalculated: the workbook links to other workbooks (see A002)")
         return None
     try:
-        engine = ctx.engine or choose()  # LibreOffice when it can run (seconds at 10,000 placements)
+        engine = ctx.engine or engines.choose()  # LibreOffice when it can run (seconds at 10,000 placements)
         print(  # say what is being done: the formulas engine takes minutes on a large workbook
             f"validate: recalculating {ctx.opened.path.name} with {engine}"
             + (" (can take a few minutes)" if engine == "formulas" else "")
@@ -29,7 +29,7 @@ def outcome(ctx: Context) -> dict | None:
             file=sys.stderr,
             flush=True,
         )
-        values = compute(ctx.opened.path, engine)
+        values = engines.compute(ctx.opened.path, engine)
     except Exception as exc:
         ctx.add("O001", sheet, ref, f"could not recalculate: {type(exc).__name__}: {str(exc)[:150]}")
         return None
