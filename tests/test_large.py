@@ -15,8 +15,8 @@ import bench
 import build as build_cli
 import model
 from workbook.generate import read_terms
+from workbook.kit import safety
 from workbook.kit.layout import ARRAY_PART, FORMULA_ROLES, build_layout
-from workbook.reading import safety
 from workbook.reading.placements_file import (
     MAX_FILE_BYTES,
     MAX_PLACEMENTS,
@@ -127,7 +127,7 @@ def test_the_limit_and_the_size_limit_agree():
 
 @pytest.mark.parametrize("flavour", ["udf", "native"])
 def test_a_ten_thousand_row_workbook_stays_within_the_readers_limits(shelf, flavour):
-    """What validate, refresh and recalc read (workbook/reading/safety.py) holds a 10,000-placement workbook."""
+    """What validate, refresh and recalc read (workbook/kit/safety.py) holds a 10,000-placement workbook."""
     csv_path, terms_path = shelf
     deal = read_terms(terms_path)
     lay = build_layout(flavour, template(deal, read_placements(csv_path, deal.terms)))

@@ -26,9 +26,9 @@ from workbook.engine import engines
 from workbook.generate import build
 from workbook.kit.files import RefusedOverwrite
 from workbook.kit.layout import INPUT, build_layout
+from workbook.kit.safety import UnreadableWorkbook
 from workbook.kit.spec import Kind
 from workbook.reading.existing import plain
-from workbook.reading.safety import UnreadableWorkbook
 from workbook.sheets.template import template
 
 

@@ -3,7 +3,7 @@
 Exit codes: 0 success (validate: no errors), 1 validate found errors,
 2 the file cannot be read or written.
 
-Files may come from anywhere: before any parsing, :func:`workbook.reading.safety.check_package`
+Files may come from anywhere: before any parsing, :func:`workbook.kit.safety.check_package`
 refuses non-workbooks, zip bombs, DTDs (entity expansion, external entities),
 oversized sheets and over-long formulas; the stdlib XML parsers are defused;
 a run is stopped after ``CEO_WORKBOOK_TIMEOUT`` seconds (default 300) by
@@ -58,7 +58,7 @@ def _recalc(args: argparse.Namespace) -> int:
 
 def _recalc_one(source: Path, target: Path, args: argparse.Namespace) -> int:
     from workbook.kit.files import RefusedOverwrite, check_lock, check_overwrite
-    from workbook.reading.safety import UnreadableWorkbook, check_package
+    from workbook.kit.safety import UnreadableWorkbook, check_package
 
     try:
         if source.is_dir():
@@ -115,7 +115,7 @@ def _recalc_one(source: Path, target: Path, args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from workbook.reading.safety import UnreadableWorkbook, check_package
+    from workbook.kit.safety import UnreadableWorkbook, check_package
 
     try:
         check_package(Path(args.file), allow_external_links=True)  # fail fast, before the heavy imports

@@ -15,7 +15,7 @@ choose (LibreOffice with the CEO add-in when it can run, else the ``formulas``
 package; ``engine=`` picks one). Results are cached per file (path, size and
 modification time) and engine, so many tests on one workbook pay for one
 recalculation. Files are read with the same safety checks as the
-command line (:mod:`workbook.reading.safety`).
+command line (:mod:`workbook.kit.safety`).
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def _recalculated(path: str, _size: int, _mtime: int, engine: str) -> tuple[tupl
     from openpyxl.utils import get_column_letter, range_boundaries
 
     from workbook.engine.engines import compute
+    from workbook.kit.safety import check_package
     from workbook.reading.existing import parse_ref
-    from workbook.reading.safety import check_package
 
     check_package(Path(path))
     values = compute(path, engine)

@@ -402,7 +402,7 @@ def _plan(terms):
 def _refresh(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from model import terms_file
     from workbook.commands.refresh import default_target, refresh, report
-    from workbook.reading.safety import UnreadableWorkbook
+    from workbook.kit.safety import UnreadableWorkbook
 
     if args.out is not None and args.output is not None:
         parser.error("give -o NEW (a file) or --out DIR (a folder), not both")

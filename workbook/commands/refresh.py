@@ -78,7 +78,7 @@ def refresh(
     (``--placements``, read and checked against the terms that apply). Inputs that are not terms (scenario axes, debenture
     prices, the checks' tolerance) are carried from OLD where their shape fits.
 
-    Raises :class:`~workbook.reading.safety.UnreadableWorkbook` for a file that cannot
+    Raises :class:`~workbook.kit.safety.UnreadableWorkbook` for a file that cannot
     be read safely and :class:`~workbook.kit.files.RefusedOverwrite` when NEW is
     OLD or a file this project did not build (unless ``force``).
     """

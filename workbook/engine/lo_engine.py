@@ -386,7 +386,7 @@ def calls_addin(path: Path) -> bool:
 
 def refuse_web_functions(path: Path) -> None:
     """LibreOffice would fetch WEBSERVICE URLs while recalculating: such files are refused."""
-    from workbook.reading.safety import UnreadableWorkbook
+    from workbook.kit.safety import UnreadableWorkbook
 
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():

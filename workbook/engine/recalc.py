@@ -179,7 +179,7 @@ def _refuse_too_many_formulas(path: Path) -> None:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         )
     if count > MAX_FORMULAS:
-        from workbook.reading.safety import UnreadableWorkbook
+        from workbook.kit.safety import UnreadableWorkbook
 
         raise UnreadableWorkbook(
             f"{path.name}: {count:,} formulas, more than the formulas engine's {MAX_FORMULAS:,} (it would take many "

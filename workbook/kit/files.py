@@ -75,7 +75,7 @@ def check_overwrite(path: Path, force: bool) -> None:
     if not built_by_us(path):
         raise RefusedOverwrite(f"{path} exists and was not built by CEO Model; use --force to replace it")
     from workbook.kit.fingerprint import edit_status
-    from workbook.reading.safety import UnreadableWorkbook
+    from workbook.kit.safety import UnreadableWorkbook
 
     try:
         status = edit_status(path)

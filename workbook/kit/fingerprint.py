@@ -94,7 +94,7 @@ def edit_status(path: Path) -> str | None:
     """None when ``path`` holds exactly what was built; otherwise why it must not be replaced."""
     from openpyxl import load_workbook
 
-    from workbook.reading.safety import check_package
+    from workbook.kit.safety import check_package
 
     check_package(Path(path), allow_external_links=True)
     with warnings.catch_warnings():

@@ -69,7 +69,7 @@ def _csv(path: Path) -> list[list]:
 def _xlsx(path: Path) -> list[list]:
     from openpyxl import load_workbook
 
-    from workbook.reading.safety import UnreadableWorkbook, check_package
+    from workbook.kit.safety import UnreadableWorkbook, check_package
 
     try:
         check_package(path)

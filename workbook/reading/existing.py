@@ -27,9 +27,9 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 import model
 from model.errors import CEOModelError
 from workbook.kit.layout import SOURCE_COLUMN, Layout, block_head_rows, build_layout
+from workbook.kit.safety import PackageInfo, check_package
 from workbook.kit.spec import Input, InputBlock, Sheet
 from workbook.reading.deal_inputs import terms_from_inputs
-from workbook.reading.safety import PackageInfo, check_package
 from workbook.sheets.template import FLAVOURS, PLACEMENT_ROWS, PLACEMENTS_FIRST_ROW, PLACEMENTS_TABLE, Deal, template
 
 PLACEMENT_HEADERS = ("Trade date", "Shares", "Price")
@@ -48,7 +48,7 @@ class Opened:
 
 
 def open_workbook(path: Path) -> Opened:
-    """Check the package (see :mod:`workbook.reading.safety`), then load it with openpyxl (defusedxml parsing)."""
+    """Check the package (see :mod:`workbook.kit.safety`), then load it with openpyxl (defusedxml parsing)."""
     from openpyxl import load_workbook
 
     path = Path(path)

@@ -161,7 +161,7 @@ def xlsx_rows(path: Path) -> tuple[object, Iterator[tuple[int, list]], int, dict
     first), the header's row and the column of each name."""
     from openpyxl import load_workbook
 
-    from workbook.reading.safety import UnreadableWorkbook, check_package
+    from workbook.kit.safety import UnreadableWorkbook, check_package
 
     name = path.name
     try:

@@ -33,10 +33,10 @@ and one row per placement below it. What is accepted, and why:
   refused naming its row).
 - **Rows.** Entirely empty rows are skipped, however many (an ``.xlsx`` is read
   by the rows its sheet holds, not by a used range LibreOffice may stretch to row
-  1,048,576; :func:`workbook.reading.safety.check_package` bounds those); a row with
+  1,048,576; :func:`workbook.kit.safety.check_package` bounds those); a row with
   some cells empty is refused. At most :data:`MAX_PLACEMENTS` placements: rows are parsed one by
   one and parsing stops at the first placement too many. Files above
-  :data:`MAX_FILE_BYTES` are refused before anything is read. An ``.xlsx`` passes :func:`workbook.reading.safety.check_package`
+  :data:`MAX_FILE_BYTES` are refused before anything is read. An ``.xlsx`` passes :func:`workbook.kit.safety.check_package`
   first and is read with openpyxl in read-only mode (cached values, not
   formulas) from the sheet named ``Placements`` or else the first sheet.
 - **A header-only file** is a valid empty programme (0 placements).
@@ -73,7 +73,7 @@ from workbook.reading.placement_values import (
 
 # A desk modelling a shelf's whole life (issue 19). Measured with `python bench.py build_growth` (docs/terms.md):
 # a 10,000-placement build of both flavours, values cached, takes well under a minute, and its ~232,000 formula
-# cells stay below workbook.reading.safety.MAX_FORMULAS, so the built file can be validated and refreshed (tests/test_large.py).
+# cells stay below workbook.kit.safety.MAX_FORMULAS, so the built file can be validated and refreshed (tests/test_large.py).
 MAX_PLACEMENTS = 10_000
 MAX_FILE_BYTES = 2 * 1024 * 1024  # 10,000 placements take ~220 kB as CSV (UTF-16: ~450 kB), ~175 kB as .xlsx
 

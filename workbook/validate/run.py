@@ -11,8 +11,8 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from workbook.engine.engines import EngineChoiceError, choose
 from workbook.kit.layout import INPUT, build_layout
+from workbook.kit.safety import UnreadableWorkbook
 from workbook.reading.existing import open_workbook, read_inputs
-from workbook.reading.safety import UnreadableWorkbook
 from workbook.sheets.template import template
 from workbook.validate import audit, error_values, formulas, inputs, moved_rows, placements, structure
 from workbook.validate.catalogue import ERROR, SEVERITY_ORDER
