@@ -264,7 +264,7 @@ def summary(built) -> str:
 def failing_checks(built) -> list[str]:
     """``'label' (Checks!B12)`` of every check of ``built`` that is not 0 (judged and failing)."""
     from workbook.kit.layout import CHECK
-    from workbook.sheets.template import NOT_JUDGED
+    from workbook.kit.shape import NOT_JUDGED
 
     out = []
     for sheet, cells in built.layout.cells.items():

@@ -17,6 +17,14 @@ import pandas as pd
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from workbook.kit import labels
+from workbook.kit.shape import (
+    FLAVOURS,
+    PLACEMENT_COLUMN_NAMES,
+    PLACEMENTS_FIRST_ROW,
+    PLACEMENTS_TABLE,
+    PLACEMENTS_WATCHED_BELOW,
+    VERSION,
+)
 from workbook.kit.spec import (
     BlockRows,
     Chart,
@@ -36,14 +44,6 @@ from workbook.kit.spec import (
     Timeline,
     TimelineRow,
     Unit,
-)
-from workbook.sheets.template import (
-    FLAVOURS,
-    PLACEMENT_COLUMN_NAMES,
-    PLACEMENTS_FIRST_ROW,
-    PLACEMENTS_TABLE,
-    PLACEMENTS_WATCHED_BELOW,
-    VERSION,
 )
 
 # Roles of cells. Inputs are what a user may change; calc/check/output cells

@@ -21,6 +21,18 @@ from model.calendars import holidays_for
 from model.terms import BIG, FIRST_DATE, LAST_DATE, TERM, TERMS, DealTerms, Nature, Term
 from model.terms import Unit as TermUnit
 from model.terms_file import sources_for
+from workbook.kit.shape import (  # noqa: F401 (re-exported: the sheets' public names)
+    FLAVOURS,
+    LEDGER_SPARE_ROWS,
+    NOT_JUDGED,
+    PLACEMENT_COLUMN_NAMES,
+    PLACEMENT_ROWS,
+    PLACEMENTS_FIRST_ROW,
+    PLACEMENTS_TABLE,
+    PLACEMENTS_WATCHED_BELOW,
+    VERSION,
+    placement_capacity,
+)
 from workbook.kit.spec import (
     BlockRows,
     Chart,
@@ -47,15 +59,6 @@ from workbook.kit.spec import (
     TimelineRow,
     Unit,
 )
-
-VERSION = "0.3.0"
-PLACEMENT_ROWS = 50  # the Placements table always has room for at least this many
-PLACEMENTS_FIRST_ROW = 5
-PLACEMENTS_TABLE = "PlacementsTable"
-PLACEMENT_COLUMN_NAMES = ("PlacementDates", "PlacementShares", "PlacementPrices")  # each column with its header
-LEDGER_SPARE_ROWS = 25  # ledger rows beyond the table's: room for rows a person inserts into it
-PLACEMENTS_WATCHED_BELOW = 100  # rows below the table a check watches for placements typed outside it
-FLAVOURS = ("udf", "native")
 
 UNITS = {
     TermUnit.USD: Unit.USD,
@@ -1146,9 +1149,6 @@ def _scenarios() -> Grid:
     )
 
 
-NOT_JUDGED = "n/a"  # what a check shows when it cannot be judged (SUM, and so ChecksTotal, ignores text)
-
-
 def _rule(condition: str) -> str:
     """A check that is 1 when ``condition`` holds, written in built-in functions only (the same in both flavours)."""
     return f"=IF({condition},1,0)"
@@ -1420,11 +1420,6 @@ KEY_TERMS = Label(
     "outstanding; rights plan trigger {RightsPlanTrigger:%}; DGCL §203 threshold {DgclInterestedHolder:%}; Other "
     "Agreement commission {OtherRate:%}."
 )
-
-
-def placement_capacity(placements: int) -> int:
-    """Rows of the Placements table: at least PLACEMENT_ROWS, and room for every placement."""
-    return max(PLACEMENT_ROWS, placements)
 
 
 def template(

@@ -18,6 +18,7 @@ from collections import Counter
 from udfs import EXCEL_FUNCTIONS
 from workbook.kit import formula_text as ft
 from workbook.kit.layout import ARRAY_PART, Layout, build_layout
+from workbook.kit.shape import FLAVOURS
 from workbook.reading.existing import (
     DETECT_CELLS_PER_LINE,
     cover_flavour_line,
@@ -25,7 +26,6 @@ from workbook.reading.existing import (
     flavour_on_cover,
     formula_text,
 )
-from workbook.sheets.template import FLAVOURS
 
 
 def expected_layout(book, sheets: tuple) -> tuple[str, Layout]:

@@ -6,8 +6,8 @@ import sys
 
 from workbook.engine import engines  # looked up at each call: the engine is chosen (and can be replaced) per run
 from workbook.kit.layout import CHECK
+from workbook.kit.shape import NOT_JUDGED
 from workbook.reading.existing import name_destination, parse_ref
-from workbook.sheets.template import NOT_JUDGED
 from workbook.validate.context import Context
 from workbook.validate.report import shown
 
